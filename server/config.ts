@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+// Every setting Patchbay reads comes from the environment, is validated here
+// once at start, and is documented in README.md ("Configuration").
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PATCHBAY_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().min(1).optional(),
+  PATCHBAY_SECRET_KEY: z.string().optional(),
+  PATCHBAY_DEMO_DATA: booleanFlag.default(true),
+  PATCHBAY_PUBLIC_URL: z.url({ error: 'must be an absolute http(s) URL' }).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string;
+  secretKey: string | undefined;
+  demoData: boolean;
+  publicUrl: string | undefined;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.PATCHBAY_DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseUrl: e.DATABASE_URL ?? `file:${path.join(dataDir, 'patchbay.db')}`,
+    secretKey: e.PATCHBAY_SECRET_KEY || undefined,
+    demoData: e.PATCHBAY_DEMO_DATA,
+    publicUrl: e.PATCHBAY_PUBLIC_URL,
+    logLevel: e.LOG_LEVEL,
+  };
+}

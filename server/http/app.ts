@@ -1,0 +1,36 @@
+import express, { type Express } from 'express';
+import { demoApiRoutes } from '../demo/demo-api-routes.ts';
+import { acceptIntercomVersion, assignRequestId, requireApiToken } from './api-middleware.ts';
+import type { AppDeps } from './app-deps.ts';
+import { apiErrorHandler, apiNotFound } from './error-handler.ts';
+import { loadOpenApiDocument } from './openapi/load-openapi.ts';
+import { authTokensRoutes } from './routes/auth-tokens-routes.ts';
+import { dataConnectorsRoutes } from './routes/data-connectors-routes.ts';
+import { serveClient } from './serve-client.ts';
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  const api = express.Router();
+  api.use(assignRequestId);
+  api.get('/openapi.json', (_req, res) => {
+    res.json(loadOpenApiDocument());
+  });
+  api.use(acceptIntercomVersion);
+  api.use(express.json({ limit: '1mb', strict: false }));
+  api.use(requireApiToken(deps.db));
+  api.use('/data_connectors', dataConnectorsRoutes(deps));
+  api.use('/auth_tokens', authTokensRoutes(deps));
+  api.use(apiNotFound);
+  api.use(apiErrorHandler(deps.logger));
+  app.use('/api', api);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  if (deps.demoApi) app.use('/demo-api', demoApiRoutes());
+  if (deps.clientDistDir) serveClient(app, deps.clientDistDir);
+  return app;
+}

@@ -1,0 +1,94 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { createConnectorSchema, updateConnectorSchema } from '../../connectors/connector-input.ts';
+import { connectorDetail } from '../../connectors/connector-version.ts';
+import { createConnector } from '../../connectors/create-connector.ts';
+import { deleteConnector } from '../../connectors/delete-connector.ts';
+import { EXECUTION_ERROR_TYPES } from '../../connectors/execution-result-view.ts';
+import { listConnectors } from '../../connectors/list-connectors.ts';
+import { getExecutionResult, listExecutionResults } from '../../connectors/list-execution-results.ts';
+import { defaultVersion, hasUnpublishedChanges, loadConnector, type LoadedConnector } from '../../connectors/load-connector.ts';
+import { updateConnector } from '../../connectors/update-connector.ts';
+import { principalOf } from '../api-middleware.ts';
+import type { AppDeps } from '../app-deps.ts';
+import { parseOrThrow } from '../validation.ts';
+
+const perPage = (max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `per_page must be an integer between 1 and ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(1, `per_page must be between 1 and ${max}`).max(max, `per_page must be between 1 and ${max}`))
+    .default(fallback);
+const flag = (name: string) => z.enum(['true', 'false'], { error: `${name} must be true or false` }).transform((v) => v === 'true');
+const unixTime = (name: string) =>
+  z
+    .string()
+    .regex(/^\d{1,12}$/, `${name} must be a Unix timestamp (integer)`)
+    .transform((v) => new Date(Number(v) * 1000));
+
+const listQuery = z.object({ per_page: perPage(50, 20), starting_after: z.string().max(500).optional() });
+const getQuery = z.object({ state_version: z.enum(['draft', 'live'], { error: 'Invalid state_version. Must be one of: live, draft' }).default('live') });
+const resultsQuery = z.object({
+  per_page: perPage(30, 10),
+  starting_after: z.string().max(500).optional(),
+  success: flag('success').optional(),
+  error_type: z.enum(EXECUTION_ERROR_TYPES, { error: `Invalid error_type. Must be one of: ${EXECUTION_ERROR_TYPES.join(', ')}` }).optional(),
+  start_ts: unixTime('start_ts').optional(),
+  end_ts: unixTime('end_ts').optional(),
+  include_bodies: flag('include_bodies').default(false),
+  include_request_url: flag('include_request_url').default(false),
+});
+
+const detailOf = (loaded: LoadedConnector, version = loaded.draft) => connectorDetail(loaded.connector, version, hasUnpublishedChanges(loaded));
+
+export function dataConnectorsRoutes(deps: AppDeps): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const q = parseOrThrow(listQuery, req.query, 400);
+    res.json(await listConnectors(deps, principalOf(res), { perPage: q.per_page, startingAfter: q.starting_after }));
+  });
+
+  router.post('/', async (req, res) => {
+    const input = parseOrThrow(createConnectorSchema, req.body ?? {});
+    res.status(201).json(detailOf(await createConnector(deps, principalOf(res), input)));
+  });
+
+  router.get('/:id', async (req, res) => {
+    const { state_version } = parseOrThrow(getQuery, req.query, 400);
+    const loaded = await loadConnector(deps.db, principalOf(res).workspaceId, req.params.id);
+    res.json(detailOf(loaded, state_version === 'draft' ? loaded.draft : defaultVersion(loaded)));
+  });
+
+  router.patch('/:id', async (req, res) => {
+    const input = parseOrThrow(updateConnectorSchema, req.body ?? {});
+    res.json(detailOf(await updateConnector(deps, principalOf(res), req.params.id, input)));
+  });
+
+  router.delete('/:id', async (req, res) => {
+    res.json(await deleteConnector(deps, principalOf(res), req.params.id));
+  });
+
+  router.get('/:id/execution_results', async (req, res) => {
+    const q = parseOrThrow(resultsQuery, req.query, 400);
+    res.json(
+      await listExecutionResults(deps, principalOf(res), req.params.id, {
+        perPage: q.per_page,
+        startingAfter: q.starting_after,
+        success: q.success,
+        errorType: q.error_type,
+        start: q.start_ts,
+        end: q.end_ts,
+        includeBodies: q.include_bodies,
+        includeRequestUrl: q.include_request_url,
+      }),
+    );
+  });
+
+  router.get('/:id/execution_results/:resultId', async (req, res) => {
+    res.json(await getExecutionResult(deps, principalOf(res), req.params.id, req.params.resultId));
+  });
+
+  return router;
+}

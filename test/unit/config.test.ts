@@ -1,0 +1,20 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.ts';
+
+describe('loadConfig', () => {
+  it('has working defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', demoData: true, logLevel: 'info' });
+    expect(config.databaseUrl).toBe(`file:${path.resolve('data/patchbay.db')}`);
+  });
+
+  it('reads overrides', () => {
+    const config = loadConfig({ PORT: '4000', PATCHBAY_DATA_DIR: '/tmp/pb', PATCHBAY_DEMO_DATA: 'false', DATABASE_URL: 'postgresql://localhost/pb' });
+    expect(config).toMatchObject({ port: 4000, dataDir: '/tmp/pb', demoData: false, databaseUrl: 'postgresql://localhost/pb' });
+  });
+
+  it('names every invalid variable', () => {
+    expect(() => loadConfig({ PORT: 'abc', LOG_LEVEL: 'loud', PATCHBAY_DEMO_DATA: 'perhaps' })).toThrow(/PORT: must be a number[\s\S]*PATCHBAY_DEMO_DATA[\s\S]*LOG_LEVEL/);
+  });
+});
