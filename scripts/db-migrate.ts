@@ -4,6 +4,8 @@
 // state is the schema snapshot kept next to the migrations, and the diff is
 // computed between two datamodels without touching a database.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { DatabaseProvider } from '../server/db/database-url.ts';
 import { diffDatamodels, EMPTY_MIGRATION, type DiffSource } from '../server/db/diff-datamodels.ts';
@@ -52,7 +54,8 @@ async function main(): Promise<void> {
     console.log(`created ${base.slice(base.indexOf('prisma/'))}/${directory}/migration.sql`);
   }
   writeFileSync(SNAPSHOT, neutral);
-  console.log('Run npm install (or npm run postinstall) to regenerate the Prisma clients; migrations apply at the next start.');
+  execFileSync(process.execPath, [fileURLToPath(new URL('./prisma-generate.mjs', import.meta.url))], { stdio: 'inherit' });
+  console.log('Migrations apply at the next start (or: npx patchbay migrate).');
 }
 
 await main();
