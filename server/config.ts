@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTargetAllowList, type TargetAllowList } from './connectors/http/target-allow-list.ts';
 
 // Every setting Patchbay reads comes from the environment, is validated here
 // once at start, and is documented in README.md ("Configuration").
@@ -15,6 +16,7 @@ const envSchema = z.object({
   PATCHBAY_SECRET_KEY: z.string().optional(),
   PATCHBAY_DEMO_DATA: booleanFlag.default(true),
   PATCHBAY_PUBLIC_URL: z.url({ error: 'must be an absolute http(s) URL' }).optional(),
+  PATCHBAY_ALLOWED_PRIVATE_TARGETS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -27,6 +29,8 @@ export interface Config {
   demoData: boolean;
   publicUrl: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  // Hosts and networks connectors may reach over plain http or on private addresses.
+  allowedPrivateTargets: TargetAllowList;
 }
 
 export class ConfigError extends Error {
@@ -40,6 +44,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  let allowedPrivateTargets: TargetAllowList;
+  try {
+    allowedPrivateTargets = parseTargetAllowList(e.PATCHBAY_ALLOWED_PRIVATE_TARGETS);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  ${(error as Error).message}`);
+  }
   const dataDir = path.resolve(e.PATCHBAY_DATA_DIR);
   return {
     port: e.PORT,
@@ -50,5 +60,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: e.PATCHBAY_DEMO_DATA,
     publicUrl: e.PATCHBAY_PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
+    allowedPrivateTargets,
   };
 }

@@ -2,12 +2,18 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { Express } from 'express';
 import type { Config } from './config.ts';
+import { GuardedAgent } from './connectors/http/guarded-agent.ts';
+import { systemSendTime } from './connectors/http/send-request.ts';
+import { parseTargetAllowList } from './connectors/http/target-allow-list.ts';
+import { schedulePurge } from './connectors/purge-execution-results.ts';
 import { createDb, type Db } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { createApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
+import { createRealtimeServer } from './realtime/realtime-server.ts';
 import { loadSecretKey } from './secrets/load-secret-key.ts';
 import { createSecretBox } from './secrets/secret-box.ts';
 
@@ -30,14 +36,23 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
   const db = createDb(config.databaseUrl);
 
-  const app = createApp({ db, secrets, logger, clientDistDir: CLIENT_DIST_DIR, demoApi: config.demoData });
-  const server = http.createServer(app);
+  // The app is attached once the port is known (the demo API's address depends on it).
+  let app: Express | undefined;
+  const server = http.createServer((req, res) => (app ? app(req, res) : res.writeHead(503, { 'Retry-After': '1' }).end('starting')));
+  const realtime = createRealtimeServer(server, { db, logger });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
   const port = (server.address() as AddressInfo).port;
   const url = localUrl(config, port);
+  // The demo's sample API is served by this process, so the demo may reach it.
+  const allowList = config.demoData
+    ? { entries: [...config.allowedPrivateTargets.entries, ...parseTargetAllowList(`localhost:${port},127.0.0.1:${port}`).entries] }
+    : config.allowedPrivateTargets;
+  const agent = new GuardedAgent({ allowList });
+  app = createApp({ db, secrets, logger, bus: realtime, http: { agent, ...systemSendTime }, clientDistDir: CLIENT_DIST_DIR, demoApi: config.demoData });
+  const stopPurge = schedulePurge(db, logger);
 
   if (config.demoData) {
     const seeded = await seedDemo(db, secrets, { demoApiBaseUrl: `${url}/demo-api` });
@@ -49,7 +64,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     url,
     db,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      stopPurge();
+      server.closeAllConnections();
+      await realtime.close();
+      await agent.close();
       await db.$disconnect();
     },
   };

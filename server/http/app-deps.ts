@@ -1,11 +1,8 @@
-import type { Db } from '../db/client.ts';
-import type { Logger } from '../logger.ts';
-import type { SecretBox } from '../secrets/secret-box.ts';
+import type { PipelineDeps } from '../connectors/pipeline/pipeline-deps.ts';
 
-export interface AppDeps {
-  db: Db;
-  secrets: SecretBox;
-  logger: Logger;
+// Everything the HTTP layer needs: the connector pipeline's dependencies (db,
+// secrets, logger, realtime bus, guarded HTTP) plus what only the app serves.
+export interface AppDeps extends PipelineDeps {
   // Where the built client lives; undefined serves no client (API-only tests).
   clientDistDir?: string | undefined;
   // Serve the demo's fake billing API under /demo-api.

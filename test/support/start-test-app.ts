@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GuardedAgent } from '../../server/connectors/http/guarded-agent.ts';
+import { systemSendTime } from '../../server/connectors/http/send-request.ts';
+import { parseTargetAllowList } from '../../server/connectors/http/target-allow-list.ts';
+import type { AppDeps } from '../../server/http/app-deps.ts';
+import { createRealtimeServer } from '../../server/realtime/realtime-server.ts';
 import { createDb, type Db } from '../../server/db/client.ts';
 import { migrateDatabase } from '../../server/db/migrate.ts';
 import { createApp } from '../../server/http/app.ts';
@@ -26,6 +32,8 @@ export interface CallOptions {
 
 export interface TestApp {
   baseUrl: string;
+  // The same dependencies the app's routes use, to drive the pipeline directly.
+  deps: AppDeps;
   db: Db;
   secrets: SecretBox;
   workspaceId: number;
@@ -45,7 +53,13 @@ export async function startTestApp(): Promise<TestApp> {
   const workspace = await db.workspace.create({ data: { name: 'Test workspace' } });
   const admin = await db.admin.create({ data: { workspaceId: workspace.id, email: `admin-${workspace.id}@example.test`, name: 'Admin', passwordHash: 'x' } });
   const { token } = await createApiToken(db, { workspaceId: workspace.id, name: 'tests', createdByAdminId: admin.id });
-  const server = createApp({ db, secrets, logger: createLogger('silent') }).listen(0, '127.0.0.1');
+  const server = http.createServer();
+  const realtime = createRealtimeServer(server, { db, logger: createLogger('silent') });
+  // Upstreams in tests listen on 127.0.0.1, which only the operator allow-list opens.
+  const agent = new GuardedAgent({ allowList: parseTargetAllowList('127.0.0.1,::1,localhost') });
+  const deps: AppDeps = { db, secrets, logger: createLogger('silent'), bus: realtime, http: { agent, ...systemSendTime } };
+  server.on('request', createApp(deps));
+  server.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -67,6 +81,7 @@ export async function startTestApp(): Promise<TestApp> {
 
   return {
     baseUrl,
+    deps,
     db,
     secrets,
     workspaceId: workspace.id,
@@ -79,7 +94,8 @@ export async function startTestApp(): Promise<TestApp> {
     },
     async close() {
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await realtime.close();
+      await agent.close();
       await db.$disconnect();
       await database.drop();
     },

@@ -18,3 +18,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'abc', LOG_LEVEL: 'loud', PATCHBAY_DEMO_DATA: 'perhaps' })).toThrow(/PORT: must be a number[\s\S]*PATCHBAY_DEMO_DATA[\s\S]*LOG_LEVEL/);
   });
 });
+
+describe('PATCHBAY_ALLOWED_PRIVATE_TARGETS', () => {
+  it('is empty by default and parsed into entries when set', () => {
+    expect(loadConfig({}).allowedPrivateTargets.entries).toHaveLength(0);
+    const entries = loadConfig({ PATCHBAY_ALLOWED_PRIVATE_TARGETS: '127.0.0.1:4000, 10.0.0.0/8,billing.internal' }).allowedPrivateTargets.entries;
+    expect(entries.map((e) => e.kind)).toEqual(['host', 'network', 'host']);
+  });
+
+  it('names the bad entry', () => {
+    expect(() => loadConfig({ PATCHBAY_ALLOWED_PRIVATE_TARGETS: '127.0.0.1,http://x.test' })).toThrow(/PATCHBAY_ALLOWED_PRIVATE_TARGETS entry "http:\/\/x.test" is a URL/);
+  });
+});

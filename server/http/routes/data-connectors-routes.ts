@@ -8,6 +8,7 @@ import { EXECUTION_ERROR_TYPES } from '../../connectors/execution-result-view.ts
 import { listConnectors } from '../../connectors/list-connectors.ts';
 import { getExecutionResult, listExecutionResults } from '../../connectors/list-execution-results.ts';
 import { defaultVersion, hasUnpublishedChanges, loadConnector, type LoadedConnector } from '../../connectors/load-connector.ts';
+import { executeConnector, executeConnectorSchema, testConnector, testConnectorSchema } from '../../connectors/run-connector-endpoints.ts';
 import { updateConnector } from '../../connectors/update-connector.ts';
 import { principalOf } from '../api-middleware.ts';
 import type { AppDeps } from '../app-deps.ts';
@@ -68,6 +69,16 @@ export function dataConnectorsRoutes(deps: AppDeps): Router {
 
   router.delete('/:id', async (req, res) => {
     res.json(await deleteConnector(deps, principalOf(res), req.params.id));
+  });
+
+  router.post('/:id/test', async (req, res) => {
+    const input = parseOrThrow(testConnectorSchema, req.body ?? {});
+    res.json(await testConnector(deps, principalOf(res), req.params.id, input));
+  });
+
+  router.post('/:id/execute', async (req, res) => {
+    const input = parseOrThrow(executeConnectorSchema, req.body ?? {});
+    res.json(await executeConnector(deps, principalOf(res), req.params.id, input));
   });
 
   router.get('/:id/execution_results', async (req, res) => {

@@ -1,0 +1,21 @@
+import type { Db } from '../../db/client.ts';
+import type { Logger } from '../../logger.ts';
+import type { RealtimeBus } from '../../realtime/realtime-events.ts';
+import type { SecretBox } from '../../secrets/secret-box.ts';
+import type { GuardedAgent } from '../http/guarded-agent.ts';
+import type { SendDeps } from '../http/send-request.ts';
+
+// The sandbox fills this in (Python code blocks); until then code-block
+// connectors fail with a clear message.
+export type CodeBlockRunner = (code: string, inputs: { data: unknown }) => Promise<{ result: unknown; debugOutput: string }>;
+
+export interface PipelineDeps {
+  db: Db;
+  secrets: SecretBox;
+  logger: Logger;
+  bus: RealtimeBus;
+  // The SSRF-guarded HTTP agent plus clock, sleep and randomness for retries.
+  http: SendDeps;
+  now?: () => Date;
+  runCodeBlock?: CodeBlockRunner;
+}

@@ -1,0 +1,287 @@
+// The one function every caller uses to run a connector (see DESIGN.md):
+// gate -> inputs -> request -> send -> shape -> map -> log -> outcome.
+import type { DataConnectorVersion } from '../../db/generated/sqlite/client.ts';
+import { loadAuthTokens, resolveAuthToken, TokenRefreshError, type ResolvedToken } from '../auth-tokens/resolve-auth-tokens.ts';
+import { readDataInputs, readHeaders, readObjectMappings, readResponseFields, readTokenIds } from '../connector-version.ts';
+import type { ExecutionErrorType } from '../execution-result-view.ts';
+import { withIdempotencyKey } from '../http/idempotency-key.ts';
+import { parseResponseBody } from '../http/parse-response-body.ts';
+import { SendError } from '../http/send-error.ts';
+import { MAX_BUDGET_MS, sendRequest, type HttpMethod, type SendResult } from '../http/send-request.ts';
+import { coerceInputs, type InputError, type InputValue } from './coerce-inputs.ts';
+import { mapAttributes, type AttributeValue, type AttributeWrites } from './map-attributes.ts';
+import type { PipelineDeps } from './pipeline-deps.ts';
+import { redactLoggedBody, redactSecrets, redactUrl } from './redact.ts';
+import { RenderError, renderRequest, type RenderedRequest } from './render-request.ts';
+import { contextValue, loadRunContext, RunContextError, type RunContext, type RunContextRequest } from './run-context.ts';
+import { shapeResponse } from './shape-response.ts';
+import { writeExecutionResult } from './write-execution-result.ts';
+
+// The reference's `source_type` values; test runs have none.
+export const SOURCE_TYPES = ['custom_bot', 'inbound_custom_bot', 'button_custom_bot', 'answer', 'workflow', 'saved_reply', 'triggerable_custom_bot', 'inbox', 'fin'] as const;
+export type SourceType = (typeof SOURCE_TYPES)[number];
+
+export interface RunConnectorRequest extends RunContextRequest {
+  connectorId: number;
+  version: 'draft' | 'live';
+  source: { type: SourceType | null; id: string | null };
+  inputs?: Record<string, unknown>;
+  // Use the connector's example response instead of calling the API (test panel).
+  useExampleResponse?: boolean;
+}
+
+export interface RunOutcome {
+  success: boolean;
+  executionResultId: string | null;
+  errorType: ExecutionErrorType | null;
+  errorMessage: string | null;
+  inputErrors: InputError[];
+  httpStatus: number | null;
+  // What the caller may use: the shaped response.
+  data: unknown;
+  // The parsed response before shaping (for the admin's test panel only).
+  rawData: unknown;
+  requestUrl: string | null;
+  durationMs: number;
+  attempts: number;
+  calledApi: boolean;
+  attributeChanges: { contact: Record<string, AttributeValue>; conversation: Record<string, AttributeValue> };
+  debugOutput: string | null;
+  // Restricted fields that could not be shaped as configured (test panel).
+  warnings: string[];
+}
+
+class PipelineFailure extends Error {
+  constructor(
+    readonly errorType: ExecutionErrorType,
+    message: string,
+    readonly inputErrors: InputError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+interface Progress {
+  rendered: RenderedRequest | null;
+  response: SendResult | null;
+  parsed: unknown;
+  shaped: unknown;
+  debugOutput: string | null;
+  warnings: string[];
+  writes: AttributeWrites | undefined;
+  secrets: string[];
+  calledApi: boolean;
+}
+
+export async function runConnector(deps: PipelineDeps, request: RunConnectorRequest): Promise<RunOutcome> {
+  const now = deps.now ?? (() => new Date());
+  const started = performance.now();
+  const connector = await deps.db.dataConnector.findFirst({
+    where: { id: request.connectorId, workspaceId: request.workspaceId },
+    include: { versions: { where: { kind: request.version } } },
+  });
+  if (!connector) throw new RunContextError(`data connector ${request.connectorId} not found`);
+  const version = connector.versions[0];
+  if (!version) throw new RunContextError(`data connector ${request.connectorId} has no ${request.version} version; set it live first`);
+  const context = await loadRunContext(deps.db, request);
+
+  const progress: Progress = { rendered: null, response: null, parsed: null, shaped: null, debugOutput: null, warnings: [], writes: undefined, secrets: Object.values(context.userTokens), calledApi: false };
+  let failure: PipelineFailure | null = null;
+  try {
+    await execute(deps, request, version, context, progress);
+  } catch (error) {
+    failure = asFailure(error);
+    if (!failure) throw error;
+  }
+
+  const durationMs = Math.round(performance.now() - started);
+  const fields = readResponseFields(version);
+  const redact = (text: string | null) => (text === null ? null : redactSecrets(text, progress.secrets));
+  const json = (value: unknown) => (value === null || value === undefined ? null : redact(typeof value === 'string' ? value : JSON.stringify(value)));
+  const logging = version.responseLogging;
+  const rawForLog = progress.parsed ?? progress.response?.bodyText ?? null;
+  // A full-access result is the raw response; code-block output has a shape of its own.
+  const shapedForLog =
+    version.dataTransformationType === 'redacted_access' ? redactLoggedBody(progress.shaped, fields, 'shaped')
+    : version.dataTransformationType === 'full_access' ? redactLoggedBody(progress.shaped, fields, 'raw')
+    : progress.shaped;
+  const requestUrl = progress.rendered ? redactSecrets(redactUrl(progress.rendered.url), progress.secrets) : null;
+  const written = await writeExecutionResult(
+    deps.db,
+    {
+      workspaceId: request.workspaceId,
+      dataConnectorId: connector.id,
+      version: request.version,
+      success: failure === null,
+      httpStatus: progress.response?.status ?? null,
+      httpMethod: version.httpMethod,
+      errorType: failure?.errorType ?? null,
+      errorMessage: failure ? redact(failure.message) : null,
+      executionTimeMs: durationMs,
+      sourceType: request.source.type,
+      sourceId: request.source.id,
+      conversationId: context.conversation?.id ?? null,
+      contactId: context.contact?.id ?? null,
+      requestUrl,
+      requestBody: redact(progress.rendered?.body ?? null),
+      responseBody: logging === 'none' ? null : json(failure === null ? shapedForLog : null),
+      rawResponseBody: logging === 'full' ? json(redactLoggedBody(rawForLog, fields, 'raw')) : null,
+      debugOutput: redact(progress.debugOutput),
+    },
+    failure === null ? progress.writes : undefined,
+    { contactId: context.contact?.id ?? null, conversationId: context.conversation?.id ?? null },
+  );
+  publishAttributeChanges(deps, request, connector.id, written, context);
+
+  return {
+    success: failure === null,
+    executionResultId: String(written.executionResultId),
+    errorType: failure?.errorType ?? null,
+    errorMessage: failure ? redactSecrets(failure.message, progress.secrets) : null,
+    inputErrors: failure?.inputErrors ?? [],
+    httpStatus: progress.response?.status ?? null,
+    data: failure === null ? progress.shaped : null,
+    rawData: progress.parsed,
+    requestUrl,
+    durationMs,
+    attempts: progress.response ? 1 : 0,
+    calledApi: progress.calledApi,
+    attributeChanges: { contact: written.contactChanges, conversation: written.conversationChanges },
+    debugOutput: progress.debugOutput,
+    warnings: progress.warnings,
+  };
+}
+
+async function execute(deps: PipelineDeps, request: RunConnectorRequest, version: DataConnectorVersion, context: RunContext, progress: Progress): Promise<void> {
+  // gate: state and execution type (audiences and customer authentication join here with identity)
+  if (version.executionType === 'client_side') {
+    throw new PipelineFailure('client_side_action_error', `"${version.name}" runs in the customer's browser (client-side function ${version.clientFunctionName ?? '?'}); only the messenger can run it`);
+  }
+
+  // inputs
+  const coerced = coerceInputs(readDataInputs(version), request.inputs ?? {}, { validateMissing: version.validateMissingAttributes ?? false });
+  if ('error' in coerced) {
+    throw new PipelineFailure('request_validation_error', coerced.error.map((e) => e.message).join('; '), coerced.error);
+  }
+  const inputs: Record<string, InputValue> = coerced.values;
+
+  // request
+  if (!version.url) throw new PipelineFailure('request_configuration_error', 'the connector has no URL');
+  const tokens = await loadAuthTokens(deps.db, request.workspaceId, readTokenIds(version));
+  const lookup = (name: string) => (Object.hasOwn(inputs, name) ? inputs[name] : contextValue(context, name));
+  const headers = readHeaders(version).map((h) => ({ name: h.name, value: deps.secrets.decrypt(h.valueEncrypted) }));
+  progress.secrets.push(...headers.map((h) => h.value).filter((v) => v.length >= 8));
+  progress.rendered = renderRequest({ method: version.httpMethod, url: version.url, headers, body: version.body }, lookup);
+
+  // send
+  let body: unknown;
+  if (request.useExampleResponse) {
+    if (version.mockResponse === null) throw new PipelineFailure('request_configuration_error', 'the connector has no example response; add one or test against the live API');
+    body = version.mockResponse;
+  } else {
+    const response = await sendWithTokens(deps, version, tokens, progress);
+    if (response.status < 200 || response.status >= 300) {
+      progress.parsed = safeParse(response);
+      throw new PipelineFailure('3rd_party_error', `the API answered HTTP ${response.status}`);
+    }
+    body = parseResponseBody(response.bodyText, response.headers['content-type']).data;
+  }
+  progress.parsed = body;
+
+  // shape
+  if (version.dataTransformationType === 'code_block_transformation') {
+    if (!deps.runCodeBlock) throw new PipelineFailure('response_mapping_error', 'Python code blocks are not available on this server yet');
+    const ran = await deps.runCodeBlock(version.codeBlock ?? '', { data: body });
+    progress.debugOutput = ran.debugOutput || null;
+    progress.shaped = ran.result;
+  } else {
+    const shaped = shapeResponse(body, { mode: version.dataTransformationType, fields: readResponseFields(version) });
+    progress.shaped = shaped.shaped;
+    progress.warnings = shaped.warnings.map((w) => `${w.field}: ${w.message}`);
+  }
+
+  // map (written with the execution result)
+  progress.writes = mapAttributes(body, readObjectMappings(version));
+}
+
+async function sendWithTokens(deps: PipelineDeps, version: DataConnectorVersion, tokens: Awaited<ReturnType<typeof loadAuthTokens>>, progress: Progress): Promise<SendResult> {
+  const rendered = progress.rendered!;
+  const budgetMs = Math.min(MAX_BUDGET_MS, version.timeoutMs ?? MAX_BUDGET_MS);
+  const deadline = performance.now() + budgetMs;
+  const tokenDeps = {
+    db: deps.db,
+    secrets: deps.secrets,
+    ...(deps.now && { now: deps.now }),
+    send: (input: Parameters<typeof sendRequest>[0]) => sendRequest({ ...input, budgetMs: remaining(deadline) }, deps.http),
+  };
+  const resolve = async (forceRefresh: boolean): Promise<ResolvedToken[]> => {
+    const resolved = await Promise.all(tokens.map((t) => resolveAuthToken(tokenDeps, t, { forceRefresh: forceRefresh && t.kind === 'http_request' })));
+    progress.secrets.push(...resolved.flatMap((t) => t.secrets));
+    return resolved;
+  };
+  let baseHeaders: Record<string, string> = Object.fromEntries(rendered.headers.map((h) => [h.name, h.value]));
+  // One key for every retry of this execution: what makes retrying POST/PATCH safe.
+  if (rendered.method === 'POST' || rendered.method === 'PATCH') baseHeaders = withIdempotencyKey(baseHeaders);
+  const send = (resolved: ResolvedToken[]) => {
+    progress.calledApi = true;
+    return sendRequest(
+      {
+        method: rendered.method as HttpMethod,
+        url: rendered.url,
+        headers: { ...baseHeaders, ...Object.fromEntries(resolved.map((t) => [t.header.name, t.header.value])) },
+        ...(rendered.body !== null && { body: rendered.body }),
+        budgetMs: remaining(deadline),
+        ...(version.maxResponseBytes && { maxResponseBytes: version.maxResponseBytes }),
+        credentialHeaders: resolved.map((t) => t.header.name),
+      },
+      deps.http,
+    );
+  };
+
+  let response = await send(await resolve(false));
+  progress.response = response;
+  if (response.status === 401 && tokens.some((t) => t.kind === 'http_request')) {
+    // The cached token may have been revoked early: fetch a new one and try once more.
+    response = await send(await resolve(true));
+    progress.response = response;
+    if (response.status === 401) throw new PipelineFailure('token_refresh_error', 'the API still answered HTTP 401 after the auth token was refreshed');
+  }
+  return response;
+}
+
+const remaining = (deadline: number) => Math.max(1, Math.round(deadline - performance.now()));
+
+function safeParse(response: SendResult): unknown {
+  try {
+    return parseResponseBody(response.bodyText, response.headers['content-type']).data;
+  } catch {
+    return response.bodyText;
+  }
+}
+
+function asFailure(error: unknown): PipelineFailure | null {
+  if (error instanceof PipelineFailure) return error;
+  if (error instanceof SendError) return new PipelineFailure(error.errorType, error.message);
+  if (error instanceof TokenRefreshError) return new PipelineFailure('token_refresh_error', error.message);
+  if (error instanceof RenderError) {
+    return new PipelineFailure(error.code === 'value_invalid' ? 'request_validation_error' : 'request_configuration_error', error.message);
+  }
+  return null;
+}
+
+function publishAttributeChanges(
+  deps: PipelineDeps,
+  request: RunConnectorRequest,
+  connectorId: number,
+  written: Awaited<ReturnType<typeof writeExecutionResult>>,
+  context: RunContext,
+): void {
+  const source = { type: request.source.type ?? 'test', id: request.source.id, data_connector_id: String(connectorId), execution_result_id: String(written.executionResultId) };
+  const conversationId = context.conversation ? String(context.conversation.id) : null;
+  if (context.contact && Object.keys(written.contactChanges).length > 0) {
+    deps.bus.publish({ type: 'attribute.updated', workspace_id: String(request.workspaceId), target: 'contact', id: String(context.contact.id), conversation_id: conversationId, changes: written.contactChanges, source });
+  }
+  if (context.conversation && Object.keys(written.conversationChanges).length > 0) {
+    deps.bus.publish({ type: 'attribute.updated', workspace_id: String(request.workspaceId), target: 'conversation', id: String(context.conversation.id), conversation_id: conversationId, changes: written.conversationChanges, source });
+  }
+}
