@@ -129,7 +129,7 @@ export async function runConnector(deps: PipelineDeps, request: RunConnectorRequ
       debugOutput: redact(progress.debugOutput),
     },
     failure === null ? progress.writes : undefined,
-    { contactId: context.contact?.id ?? null, conversationId: context.conversation?.id ?? null },
+    { contact: context.contact, conversation: context.conversation },
   );
   publishAttributeChanges(deps, request, connector.id, written, context);
 

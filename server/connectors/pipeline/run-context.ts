@@ -26,20 +26,33 @@ export interface RunContextRequest {
   userTokens?: Record<string, string> | undefined;
 }
 
+// One query for the conversation with its contact and company (the hot path
+// of every inbox and AI run), one more only for a lone contact or a message.
 export async function loadRunContext(db: Db, request: RunContextRequest): Promise<RunContext> {
   const { workspaceId } = request;
-  const conversation = request.conversationId ? await db.conversation.findFirst({ where: { id: request.conversationId, workspaceId } }) : null;
+  const withCompany = { include: { company: true } } as const;
+  const conversation = request.conversationId
+    ? await db.conversation.findFirst({ where: { id: request.conversationId, workspaceId }, include: { contact: withCompany } })
+    : null;
   if (request.conversationId && !conversation) throw new RunContextError(`conversation ${request.conversationId} not found`);
-  const contactId = request.contactId ?? conversation?.contactId ?? null;
-  const contact = contactId ? await db.contact.findFirst({ where: { id: contactId, workspaceId } }) : null;
-  if (contactId && !contact) throw new RunContextError(`contact ${contactId} not found`);
-  if (conversation && contact && conversation.contactId !== contact.id) throw new RunContextError(`contact ${contact.id} is not the contact of conversation ${conversation.id}`);
-  const company = contact?.companyId ? await db.company.findFirst({ where: { id: contact.companyId, workspaceId } }) : null;
+  let contact = conversation?.contact ?? null;
+  if (request.contactId && contact?.id !== request.contactId) {
+    if (conversation) throw new RunContextError(`contact ${request.contactId} is not the contact of conversation ${conversation.id}`);
+    contact = await db.contact.findFirst({ where: { id: request.contactId, workspaceId }, ...withCompany });
+    if (!contact) throw new RunContextError(`contact ${request.contactId} not found`);
+  }
   const part = request.conversationPartId
     ? await db.conversationPart.findFirst({ where: { id: request.conversationPartId, conversationId: conversation?.id ?? -1 } })
     : null;
   if (request.conversationPartId && !part) throw new RunContextError(`message ${request.conversationPartId} not found in this conversation`);
-  return { contact, conversation, company, part, userTokens: request.userTokens ?? {} };
+  const { company = null, ...contactFields } = contact ?? {};
+  return {
+    contact: contact ? (contactFields as Contact) : null,
+    conversation: conversation ? (({ contact: _c, ...rest }) => rest)(conversation) : null,
+    company: company ?? null,
+    part,
+    userTokens: request.userTokens ?? {},
+  };
 }
 
 const custom = (record: { customAttributes: unknown } | null, name: string) =>

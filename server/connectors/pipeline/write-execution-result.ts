@@ -12,30 +12,33 @@ export interface WrittenExecution {
   conversationChanges: Record<string, AttributeValue>;
 }
 
-const NO_WRITES: AttributeWrites = { contact: {}, conversation: {}, skipped: [] };
+// The records the run loaded; their attributes decide what really changes.
+export interface MappingTargets {
+  contact: { id: number; customAttributes: unknown } | null;
+  conversation: { id: number; customAttributes: unknown } | null;
+}
 
-export async function writeExecutionResult(
-  db: Db,
-  record: ExecutionRecord,
-  writes: AttributeWrites = NO_WRITES,
-  targets: { contactId: number | null; conversationId: number | null } = { contactId: null, conversationId: null },
-): Promise<WrittenExecution> {
+export async function writeExecutionResult(db: Db, record: ExecutionRecord, writes: AttributeWrites | undefined, targets: MappingTargets): Promise<WrittenExecution> {
+  const contactChanges = targets.contact && writes ? changedAttributes(targets.contact.customAttributes, writes.contact) : {};
+  const conversationChanges = targets.conversation && writes ? changedAttributes(targets.conversation.customAttributes, writes.conversation) : {};
+  const changesContact = Object.keys(contactChanges).length > 0;
+  const changesConversation = Object.keys(conversationChanges).length > 0;
+  // Most runs change nothing: one insert, no transaction.
+  if (!changesContact && !changesConversation) {
+    const result = await db.executionResult.create({ data: record, select: { id: true } });
+    return { executionResultId: result.id, contactChanges, conversationChanges };
+  }
   return db.$transaction(async (tx) => {
-    let contactChanges: Record<string, AttributeValue> = {};
-    let conversationChanges: Record<string, AttributeValue> = {};
-    if (targets.contactId !== null && Object.keys(writes.contact).length > 0) {
-      const contact = await tx.contact.findUniqueOrThrow({ where: { id: targets.contactId }, select: { customAttributes: true } });
-      contactChanges = changedAttributes(contact.customAttributes, writes.contact);
-      if (Object.keys(contactChanges).length > 0) {
-        await tx.contact.update({ where: { id: targets.contactId }, data: { customAttributes: { ...(contact.customAttributes as object), ...contactChanges } } });
-      }
+    // Re-read inside the transaction so a concurrent run's attributes are merged, not overwritten.
+    if (changesContact) {
+      const { id } = targets.contact!;
+      const current = await tx.contact.findUniqueOrThrow({ where: { id }, select: { customAttributes: true } });
+      await tx.contact.update({ where: { id }, data: { customAttributes: { ...(current.customAttributes as object), ...contactChanges } } });
     }
-    if (targets.conversationId !== null && Object.keys(writes.conversation).length > 0) {
-      const conversation = await tx.conversation.findUniqueOrThrow({ where: { id: targets.conversationId }, select: { customAttributes: true } });
-      conversationChanges = changedAttributes(conversation.customAttributes, writes.conversation);
-      if (Object.keys(conversationChanges).length > 0) {
-        await tx.conversation.update({ where: { id: targets.conversationId }, data: { customAttributes: { ...(conversation.customAttributes as object), ...conversationChanges } } });
-      }
+    if (changesConversation) {
+      const { id } = targets.conversation!;
+      const current = await tx.conversation.findUniqueOrThrow({ where: { id }, select: { customAttributes: true } });
+      await tx.conversation.update({ where: { id }, data: { customAttributes: { ...(current.customAttributes as object), ...conversationChanges } } });
     }
     const result = await tx.executionResult.create({ data: record, select: { id: true } });
     return { executionResultId: result.id, contactChanges, conversationChanges };
