@@ -11,9 +11,14 @@ export interface LoadedConnector {
 
 export const connectorNotFound = () => notFound('data_connector_not_found', 'Data connector not found');
 
-// Ids in the API are strings; anything that is not a positive integer cannot exist.
+// Ids are 32-bit integer columns (PostgreSQL's INTEGER), exchanged as strings.
+export const MAX_ID = 2_147_483_647;
+
+// Anything that is not a positive integer in range cannot exist.
 export function parseId(id: string): number | null {
-  return /^[1-9]\d{0,15}$/.test(id) ? Number(id) : null;
+  if (!/^[1-9]\d{0,9}$/.test(id)) return null;
+  const value = Number(id);
+  return value <= MAX_ID ? value : null;
 }
 
 export async function loadConnector(db: Pick<Db, 'dataConnector'>, workspaceId: number, id: string): Promise<LoadedConnector> {

@@ -4,13 +4,15 @@ import { z } from 'zod';
 import { deriveResponseFields } from './derive-response-fields.ts';
 import { AppError } from '../http/app-error.ts';
 import type { Actor } from './connector-deps.ts';
-import { loadConnector } from './load-connector.ts';
+import { loadConnector, MAX_ID } from './load-connector.ts';
 import type { PipelineDeps } from './pipeline/pipeline-deps.ts';
 import { runConnector, SOURCE_TYPES, type RunOutcome } from './pipeline/run-connector.ts';
 import { RunContextError } from './pipeline/run-context.ts';
 
 const id = (field: string) =>
-  z.union([z.string().regex(/^\d+$/, `${field} must be a numeric id`), z.number().int().positive()]).transform(Number);
+  z
+    .union([z.string().regex(/^\d{1,10}$/, `${field} must be a numeric id`).transform(Number), z.number({ error: `${field} must be a numeric id` })])
+    .pipe(z.number().int(`${field} must be a numeric id`).min(1, `${field} must be a positive id`).max(MAX_ID, `${field} is not a valid id`));
 
 const inputs = z.record(z.string(), z.unknown(), { error: 'inputs must be an object of data input values' }).default({});
 
@@ -19,6 +21,7 @@ export const testConnectorSchema = z.strictObject({
   mode: z.enum(['live', 'example'], { error: 'mode must be one of: live, example' }).default('live'),
   conversation_id: id('conversation_id').optional(),
   contact_id: id('contact_id').optional(),
+  conversation_part_id: id('conversation_part_id').optional(),
 });
 
 export const executeConnectorSchema = z.strictObject({
@@ -59,7 +62,10 @@ export async function testConnector(deps: PipelineDeps, actor: Actor, connectorI
     inputs: input.inputs,
     conversationId: input.conversation_id ?? null,
     contactId: input.contact_id ?? null,
+    conversationPartId: input.conversation_part_id ?? null,
     useExampleResponse: input.mode === 'example',
+    // A test shows what the mappings would write; it never changes customer data.
+    writeAttributes: false,
   });
   return {
     type: 'data_connector.test_result' as const,
@@ -72,6 +78,7 @@ export async function testConnector(deps: PipelineDeps, actor: Actor, connectorI
     request_url: outcome.requestUrl,
     raw_response: outcome.rawData ?? null,
     shaped_response: outcome.data ?? null,
+    attribute_changes: outcome.attributeChanges,
     response_fields: outcome.rawData === null || outcome.rawData === undefined ? [] : deriveResponseFields(outcome.rawData),
     debug_output: outcome.debugOutput,
     warnings: outcome.warnings,

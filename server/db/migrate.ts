@@ -21,13 +21,39 @@ export interface MigrateResult {
 export async function migrateDatabase(url: string, options: { migrationsDir?: string } = {}): Promise<MigrateResult> {
   const provider = providerOf(url);
   const migrationsList = readMigrationList(provider, options.migrationsDir);
+  // Nothing pending: done without the engine, which on SQLite needs the file to
+  // itself (it takes an exclusive lock), so `patchbay token create` works
+  // while the server runs.
+  const applied = await appliedMigrations(url);
+  if (applied && migrationsList.migrationDirectories.every((m) => applied.has(m.path))) return { provider, applied: [] };
   try {
     const { appliedMigrationNames } = await withSchemaEngine(readSchema(provider), migrationAdapterFor(url), (engine) =>
       engine.applyMigrations({ migrationsList, filters: NO_FILTERS }),
     );
     return { provider, applied: appliedMigrationNames };
   } catch (error) {
-    throw new Error(`Could not migrate the ${provider} database: ${describeEngineError(error)}`, { cause: error });
+    const message = describeEngineError(error);
+    const hint = provider === 'sqlite' && /SocketTimeout|database is locked|SQLITE_BUSY/i.test(message)
+      ? ' (SQLite migrations need the database to themselves: stop the running Patchbay server, then start it again to migrate)'
+      : '';
+    throw new Error(`Could not migrate the ${provider} database${hint}: ${message}`, { cause: error });
+  }
+}
+
+// Names of the migrations the database has finished, or null before the first one.
+async function appliedMigrations(url: string): Promise<Set<string> | null> {
+  const adapter = await migrationAdapterFor(url).connect();
+  try {
+    const result = await adapter.queryRaw({
+      sql: 'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+      args: [],
+      argTypes: [],
+    });
+    return new Set(result.rows.map((row) => String(row[0])));
+  } catch {
+    return null;
+  } finally {
+    await adapter.dispose();
   }
 }
 

@@ -28,6 +28,9 @@ export interface RunConnectorRequest extends RunContextRequest {
   inputs?: Record<string, unknown>;
   // Use the connector's example response instead of calling the API (test panel).
   useExampleResponse?: boolean;
+  // false for test runs: the outcome reports what the object mappings would
+  // change, and nothing is written or published.
+  writeAttributes?: boolean;
 }
 
 export interface RunOutcome {
@@ -130,8 +133,9 @@ export async function runConnector(deps: PipelineDeps, request: RunConnectorRequ
     },
     failure === null ? progress.writes : undefined,
     { contact: context.contact, conversation: context.conversation },
+    { dryRun: request.writeAttributes === false },
   );
-  publishAttributeChanges(deps, request, connector.id, written, context);
+  if (request.writeAttributes !== false) publishAttributeChanges(deps, request, connector.id, written, context);
 
   return {
     success: failure === null,

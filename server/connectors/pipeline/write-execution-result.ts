@@ -18,13 +18,19 @@ export interface MappingTargets {
   conversation: { id: number; customAttributes: unknown } | null;
 }
 
-export async function writeExecutionResult(db: Db, record: ExecutionRecord, writes: AttributeWrites | undefined, targets: MappingTargets): Promise<WrittenExecution> {
+export async function writeExecutionResult(
+  db: Db,
+  record: ExecutionRecord,
+  writes: AttributeWrites | undefined,
+  targets: MappingTargets,
+  options: { dryRun?: boolean } = {},
+): Promise<WrittenExecution> {
   const contactChanges = targets.contact && writes ? changedAttributes(targets.contact.customAttributes, writes.contact) : {};
   const conversationChanges = targets.conversation && writes ? changedAttributes(targets.conversation.customAttributes, writes.conversation) : {};
   const changesContact = Object.keys(contactChanges).length > 0;
   const changesConversation = Object.keys(conversationChanges).length > 0;
-  // Most runs change nothing: one insert, no transaction.
-  if (!changesContact && !changesConversation) {
+  // Most runs change nothing (and dry runs must not): one insert, no transaction.
+  if (options.dryRun || (!changesContact && !changesConversation)) {
     const result = await db.executionResult.create({ data: record, select: { id: true } });
     return { executionResultId: result.id, contactChanges, conversationChanges };
   }

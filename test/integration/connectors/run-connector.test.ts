@@ -272,6 +272,19 @@ describe('object mappings and the realtime bus', () => {
     }
   });
 
+  it('reports what a test run would map without writing or publishing anything', async () => {
+    const connectorId = await liveConnector({
+      name: 'Dry run',
+      url: `${upstream.url}/account`,
+      object_mappings: [{ response_object_path: '', intercom_object_type: 'user', attribute_mappings: [{ response_attribute_path: 'plan', intercom_attribute_identifier: 'plan' }] }],
+    });
+    upstream.handle(() => ({ body: { plan: 'dry-run-plan' } }));
+    const before = await app.db.contact.findUniqueOrThrow({ where: { id: contactId } });
+    const outcome = await run(connectorId, { conversationId, writeAttributes: false });
+    expect(outcome.attributeChanges.contact).toEqual({ plan: 'dry-run-plan' });
+    expect((await app.db.contact.findUniqueOrThrow({ where: { id: contactId } })).customAttributes).toEqual(before.customAttributes);
+  });
+
   it('refuses sockets without a valid token and conversations of another workspace', async () => {
     const anonymous = connectSocket(app.baseUrl, { auth: { token: 'pb_wrong' }, transports: ['websocket'], reconnection: false });
     const error = await new Promise<Error>((resolve) => anonymous.once('connect_error', resolve));

@@ -28,6 +28,26 @@ describe('migrating an SQLite database through the WASM schema engine', () => {
     expect(await migrateDatabase(url)).toEqual({ provider: 'sqlite', applied: [] });
   });
 
+  it('needs no exclusive lock when nothing is pending, and says why when something is while the database is in use', async () => {
+    const url = freshUrl();
+    await migrateDatabase(url);
+    const server = createDb(url);
+    try {
+      await server.workspace.count();
+      // A running server keeps its connection open; CLI commands migrate first.
+      expect(await migrateDatabase(url)).toEqual({ provider: 'sqlite', applied: [] });
+      const dir = mkdtempSync(join(tmpdir(), 'patchbay-more-migrations-'));
+      dirs.push(dir);
+      const { cpSync, mkdirSync, writeFileSync } = await import('node:fs');
+      cpSync(readMigrationList('sqlite').baseDir, dir, { recursive: true });
+      mkdirSync(join(dir, '29990101000000_extra'));
+      writeFileSync(join(dir, '29990101000000_extra', 'migration.sql'), 'CREATE TABLE "Extra" ("id" INTEGER NOT NULL PRIMARY KEY);');
+      await expect(migrateDatabase(url, { migrationsDir: dir })).rejects.toThrow(/stop the running Patchbay server/);
+    } finally {
+      await server.$disconnect();
+    }
+  });
+
   it('leaves a database that matches the model exactly', async () => {
     const url = freshUrl();
     await migrateDatabase(url);

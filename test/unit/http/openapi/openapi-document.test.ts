@@ -166,7 +166,7 @@ describe('wire compatibility with the reference (test/fixtures/intercom-data-con
   it('marks every operation, parameter and schema Patchbay adds as an extension', () => {
     const reference = new Set(contract.operations.map((op) => `${op.method.toLowerCase()} ${op.path}`));
     const added = operationsOf(doc).filter(({ method, path }) => !reference.has(`${method} ${path}`));
-    expect(added.map(({ method, path }) => `${method} ${path}`).sort()).toEqual(['delete /auth_tokens/{id}', 'get /auth_tokens', 'get /openapi.json', 'post /auth_tokens']);
+    expect(added.map(({ method, path }) => `${method} ${path}`).sort()).toEqual(['delete /auth_tokens/{id}', 'get /auth_tokens', 'get /openapi.json', 'post /auth_tokens', 'post /data_connectors/{id}/execute', 'post /data_connectors/{id}/test']);
     for (const { method, path, operation } of added) expect(isMarkedExtension(operation), `${method} ${path}`).toBe(true);
 
     for (const expected of contract.operations) {
