@@ -21,6 +21,7 @@ export default defineConfig({
     strictPort: true,
     proxy: {
       '/api': toApi,
+      '/auth': toApi,
       '/healthz': toApi,
       '/demo-api': toApi,
       '/socket.io': { ...toApi, ws: true },

@@ -18,6 +18,17 @@ const envSchema = z.object({
   PATCHBAY_PUBLIC_URL: z.url({ error: 'must be an absolute http(s) URL' }).optional(),
   PATCHBAY_ALLOWED_PRIVATE_TARGETS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, like smtps://user:password@smtp.example.com:465' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  SMTP_FROM: z
+    .string()
+    .regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address like support@example.com or "Support <support@example.com>"')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+}).superRefine((env, ctx) => {
+  if (env.SMTP_URL && !env.SMTP_FROM) ctx.addIssue({ code: 'custom', path: ['SMTP_FROM'], message: 'is required when SMTP_URL is set (the sender of outgoing email)' });
 });
 
 export interface Config {
@@ -31,6 +42,9 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   // Hosts and networks connectors may reach over plain http or on private addresses.
   allowedPrivateTargets: TargetAllowList;
+  // Outgoing email; without smtpUrl, email is kept in the outbox (GET /api/outbox).
+  smtpUrl: string | undefined;
+  smtpFrom: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -61,5 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PATCHBAY_PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
     allowedPrivateTargets,
+    smtpUrl: e.SMTP_URL,
+    smtpFrom: e.SMTP_FROM,
   };
 }

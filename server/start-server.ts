@@ -8,9 +8,11 @@ import { GuardedAgent } from './connectors/http/guarded-agent.ts';
 import { systemSendTime } from './connectors/http/send-request.ts';
 import { parseTargetAllowList } from './connectors/http/target-allow-list.ts';
 import { schedulePurge } from './connectors/purge-execution-results.ts';
+import { systemHostLookup } from './connectors/security-check.ts';
 import { createDb, type Db } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { seedDemo } from './demo/seed-demo.ts';
+import { createMailer } from './email/mailer.ts';
 import { createApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
 import { createRealtimeServer } from './realtime/realtime-server.ts';
@@ -51,7 +53,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     ? { entries: [...config.allowedPrivateTargets.entries, ...parseTargetAllowList(`localhost:${port},127.0.0.1:${port}`).entries] }
     : config.allowedPrivateTargets;
   const agent = new GuardedAgent({ allowList });
-  app = createApp({ db, secrets, logger, bus: realtime, http: { agent, ...systemSendTime }, clientDistDir: CLIENT_DIST_DIR, demoApi: config.demoData });
+  const mailer = createMailer({ db, smtpUrl: config.smtpUrl, from: config.smtpFrom });
+  // The demo has no mail server: its one-time codes are printed as well.
+  const revealOtpCode = config.demoData ? (line: string) => void process.stderr.write(`${line}\n`) : undefined;
+  app = createApp({ db, secrets, logger, bus: realtime, http: { agent, ...systemSendTime }, clientDistDir: CLIENT_DIST_DIR, demoApi: config.demoData, publicUrl: config.publicUrl, hostLookup: systemHostLookup, mailer, revealOtpCode });
   const stopPurge = schedulePurge(db, logger);
 
   if (config.demoData) {
@@ -68,6 +73,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       server.closeAllConnections();
       await realtime.close();
       await agent.close();
+      mailer.close();
       await db.$disconnect();
     },
   };

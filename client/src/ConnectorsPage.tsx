@@ -4,14 +4,13 @@ import { isUnauthorized, listDataConnectors, type DataConnectorSummary } from '.
 const PER_PAGE = 20;
 
 interface ConnectorsPageProps {
-  token: string;
-  // The token stopped working (revoked, or the database was reset).
+  // The session ended (expired, signed out elsewhere, or the database was reset).
   onUnauthorized(message: string): void;
 }
 
 type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready' };
 
-export function ConnectorsPage({ token, onUnauthorized }: ConnectorsPageProps) {
+export function ConnectorsPage({ onUnauthorized }: ConnectorsPageProps) {
   const [connectors, setConnectors] = useState<DataConnectorSummary[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [load, setLoad] = useState<Load>({ status: 'loading' });
@@ -50,7 +49,7 @@ export function ConnectorsPage({ token, onUnauthorized }: ConnectorsPageProps) {
     setLoad({ status: 'loading' });
     setMore({ loading: false, error: null });
     try {
-      const page = await listDataConnectors(token, { perPage: PER_PAGE, signal: controller.signal });
+      const page = await listDataConnectors({ perPage: PER_PAGE, signal: controller.signal });
       setConnectors(page.data);
       setNext(page.pages.next?.starting_after ?? null);
       setLoad({ status: 'ready' });
@@ -58,7 +57,7 @@ export function ConnectorsPage({ token, onUnauthorized }: ConnectorsPageProps) {
       const message = fail(error);
       if (message !== null) setLoad({ status: 'error', message });
     }
-  }, [token, fail]);
+  }, [fail]);
 
   useEffect(() => {
     void loadFirstPage();
@@ -71,7 +70,7 @@ export function ConnectorsPage({ token, onUnauthorized }: ConnectorsPageProps) {
     inFlight.current = controller;
     setMore({ loading: true, error: null });
     try {
-      const page = await listDataConnectors(token, { perPage: PER_PAGE, startingAfter: next, signal: controller.signal });
+      const page = await listDataConnectors({ perPage: PER_PAGE, startingAfter: next, signal: controller.signal });
       // A connector updated between two page loads can show up twice; keep the first.
       const seen = new Set(connectors.map((c) => c.id));
       const added = page.data.filter((c) => !seen.has(c.id));

@@ -1,42 +1,54 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
-import { isUnauthorized, listDataConnectors } from './api.ts';
+import { ApiError, signIn, type Me } from './api.ts';
 
 interface SignInProps {
-  onSignedIn(token: string): void;
-  // Shown when the user was signed out because the token stopped working.
+  onSignedIn(me: Me): void;
+  // Shown when the user was signed out, e.g. because the session ended.
   notice?: string | null;
 }
 
-// A stand-in until email + password sign-in exists: the user pastes an API
-// token, which is checked against the API before it is kept.
+type FieldErrors = { email?: string; password?: string };
+
 export function SignIn({ onSignedIn, notice }: SignInProps) {
-  const [token, setToken] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<string | null>(null);
-  const [checking, setChecking] = useState(false);
-  const inputRef = useRef<HTMLInputElement>(null);
-  const ids = { input: useId(), help: useId(), error: useId() };
+  const [busy, setBusy] = useState(false);
+  const emailRef = useRef<HTMLInputElement>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const ids = { email: useId(), emailError: useId(), password: useId(), passwordError: useId(), error: useId() };
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (checking) return;
-    const value = token.trim();
-    if (!value) {
-      setError('Paste an API token first.');
-      inputRef.current?.focus();
+    if (busy) return;
+    const missing: FieldErrors = {};
+    if (!email.trim()) missing.email = 'Enter your email address.';
+    if (!password) missing.password = 'Enter your password.';
+    setFieldErrors(missing);
+    if (missing.email || missing.password) {
+      setError(null);
+      (missing.email ? emailRef : passwordRef).current?.focus();
       return;
     }
-    setChecking(true);
+    setBusy(true);
     setError(null);
     try {
-      await listDataConnectors(value, { perPage: 1 });
-      onSignedIn(value);
+      onSignedIn(await signIn(email.trim(), password));
     } catch (caught) {
-      const message = caught instanceof Error ? caught.message : String(caught);
-      setError(isUnauthorized(caught) ? `That token was not accepted: ${message}. Check that you copied all of it, or create a new one.` : message);
-      setChecking(false);
-      inputRef.current?.focus();
+      setBusy(false);
+      setError(describe(caught));
+      // After a wrong password, the password is what to retype.
+      if (caught instanceof ApiError && caught.code === 'invalid_credentials') {
+        setPassword('');
+        passwordRef.current?.focus();
+      } else {
+        emailRef.current?.focus();
+      }
     }
   }
+
+  const describedBy = (...parts: (string | false | undefined)[]) => parts.filter(Boolean).join(' ') || undefined;
 
   return (
     <main className="sign-in">
@@ -46,44 +58,78 @@ export function SignIn({ onSignedIn, notice }: SignInProps) {
           {notice}
         </p>
       )}
-      <p>
-        Sign-in with email and password is coming soon. For now, use an API token for your workspace. On the machine running Patchbay, in the
-        project folder, run:
-      </p>
-      <pre className="command">
-        <code>npx patchbay token create --name web</code>
-      </pre>
-      <p>It prints a token once; copy it and paste it below. It is kept only in this browser tab and is forgotten when you close the tab or sign out.</p>
 
-      <form onSubmit={submit} noValidate aria-busy={checking || undefined}>
-        <label htmlFor={ids.input}>API token</label>
+      <form onSubmit={submit} noValidate aria-busy={busy || undefined} aria-describedby={error ? ids.error : undefined}>
+        <label htmlFor={ids.email}>Email</label>
         <input
-          ref={inputRef}
-          id={ids.input}
-          name="token"
-          type="password"
-          autoComplete="off"
+          ref={emailRef}
+          id={ids.email}
+          name="email"
+          type="email"
+          autoComplete="username"
           spellCheck={false}
           autoFocus
-          value={token}
-          onChange={(e) => setToken(e.target.value)}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${ids.help} ${ids.error}` : ids.help}
-          // readOnly, not disabled, so keyboard focus stays in the field while checking
-          readOnly={checking}
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          aria-invalid={fieldErrors.email ? true : undefined}
+          aria-describedby={describedBy(fieldErrors.email && ids.emailError)}
+          // readOnly, not disabled, so keyboard focus stays put while signing in
+          readOnly={busy}
         />
-        <p id={ids.help} className="hint">
-          Tokens are long random strings; paste the whole line the command printed.
-        </p>
+        {fieldErrors.email ? (
+          <p id={ids.emailError} className="hint field-error">
+            {fieldErrors.email}
+          </p>
+        ) : (
+          <div className="field-gap" />
+        )}
+
+        <label htmlFor={ids.password}>Password</label>
+        <input
+          ref={passwordRef}
+          id={ids.password}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          aria-invalid={fieldErrors.password ? true : undefined}
+          aria-describedby={describedBy(fieldErrors.password && ids.passwordError)}
+          readOnly={busy}
+        />
+        {fieldErrors.password ? (
+          <p id={ids.passwordError} className="hint field-error">
+            {fieldErrors.password}
+          </p>
+        ) : (
+          <div className="field-gap" />
+        )}
+
         {error && (
           <p id={ids.error} className="error" role="alert">
             {error}
           </p>
         )}
-        <button type="submit" className="primary" aria-disabled={checking || undefined}>
-          {checking ? 'Checking token…' : 'Sign in'}
+        <button type="submit" className="primary" aria-disabled={busy || undefined}>
+          {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+
+      <p className="hint sign-in-help">
+        No account yet? On the machine running Patchbay, in the project folder, run{' '}
+        <code>npx patchbay admin create --email you@example.com --password &lt;password&gt;</code>. With demo data, the demo accounts were printed
+        in the server's terminal when it first started.
+      </p>
     </main>
   );
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
+  if (error.status === 429) {
+    const minutes = error.retryAfterSeconds ? Math.ceil(error.retryAfterSeconds / 60) : null;
+    return minutes ? `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` : error.message;
+  }
+  if (error.code === 'invalid_credentials') return `${error.message}. Check both and try again.`;
+  return error.message;
 }

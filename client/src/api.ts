@@ -1,34 +1,23 @@
-// The browser side of the REST API: a fetch wrapper that authenticates with the
-// API token and turns Patchbay's error.list bodies into readable messages.
+// The browser side of the REST API and of sign-in. The session lives in an
+// httpOnly cookie the browser sends by itself (this code never sees it); every
+// write also carries the session's CSRF token, which /auth/login and /auth/me
+// hand out and which is kept in memory only.
 
-const TOKEN_KEY = 'patchbay.apiToken';
+let csrfToken: string | null = null;
 
-// sessionStorage: the token lives as long as the tab, and is not shared with
-// other tabs or kept after the browser closes. Storage can be unavailable
-// (privacy modes), in which case the user simply signs in again.
-export const tokenStore = {
-  get(): string | null {
-    try {
-      return sessionStorage.getItem(TOKEN_KEY);
-    } catch {
-      return null;
-    }
-  },
-  set(token: string): void {
-    try {
-      sessionStorage.setItem(TOKEN_KEY, token);
-    } catch {
-      // keep the token in memory only
-    }
-  },
-  clear(): void {
-    try {
-      sessionStorage.removeItem(TOKEN_KEY);
-    } catch {
-      // nothing stored
-    }
-  },
-};
+export type Role = 'admin' | 'agent';
+
+// GET /auth/me and POST /auth/login.
+export interface Me {
+  type: 'admin';
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  workspace: { id: string; name: string };
+  csrf_token: string;
+  session_expires_at: string;
+}
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -36,12 +25,15 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly requestId: string | null;
+  // For 429: how long to wait, from Retry-After.
+  readonly retryAfterSeconds: number | null;
 
-  constructor(status: number, code: string, message: string, requestId: string | null = null) {
+  constructor(status: number, code: string, message: string, requestId: string | null = null, retryAfterSeconds: number | null = null) {
     super(message);
     this.status = status;
     this.code = code;
     this.requestId = requestId;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -53,46 +45,46 @@ interface ErrorItem {
 }
 
 // { type: "error.list", request_id, errors: [{ code, message, field? }] }
-function errorFromBody(status: number, body: unknown): ApiError {
+function errorFromResponse(response: Response, body: unknown): ApiError {
+  const retryAfter = Number(response.headers.get('Retry-After'));
+  const wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null;
   if (body && typeof body === 'object' && (body as { type?: unknown }).type === 'error.list') {
     const { errors, request_id } = body as { errors?: unknown; request_id?: unknown };
     const items = Array.isArray(errors) ? (errors as ErrorItem[]) : [];
     const messages = items.map((e) => (typeof e.message === 'string' ? e.message : '')).filter(Boolean);
     const code = typeof items[0]?.code === 'string' ? items[0].code : 'error';
-    if (messages.length > 0) return new ApiError(status, code, messages.join('; '), typeof request_id === 'string' ? request_id : null);
+    if (messages.length > 0) return new ApiError(response.status, code, messages.join('; '), typeof request_id === 'string' ? request_id : null, wait);
   }
-  return new ApiError(status, 'http_error', fallbackMessage(status));
+  return new ApiError(response.status, 'http_error', fallbackMessage(response.status), null, wait);
 }
 
 function fallbackMessage(status: number): string {
-  if (status === 401) return 'The API token was not accepted.';
+  if (status === 401) return 'Your session has ended. Sign in again.';
   if (status === 500 || status === 502 || status === 503 || status === 504) return `The Patchbay server is not answering (HTTP ${status}). Is it running?`;
   return `The request failed (HTTP ${status}).`;
 }
 
 export interface RequestOptions {
-  token: string;
   method?: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
-export async function apiRequest<T>(path: string, options: RequestOptions): Promise<T> {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(options.query ?? {})) {
-    if (value !== undefined) params.set(key, String(value));
-  }
-  const search = params.toString();
-  const url = `/api${path}${search ? `?${search}` : ''}`;
-  const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${options.token}` };
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+async function send(url: string, options: RequestOptions): Promise<{ response: Response; body: unknown }> {
+  const method = (options.method ?? 'GET').toUpperCase();
+  const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (!SAFE_METHODS.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
 
   let response: Response;
   try {
     response = await fetch(url, {
-      method: options.method ?? 'GET',
+      method,
       headers,
+      credentials: 'same-origin',
       body: options.body === undefined ? null : JSON.stringify(options.body),
       signal: options.signal ?? null,
     });
@@ -110,9 +102,54 @@ export async function apiRequest<T>(path: string, options: RequestOptions): Prom
       body = null;
     }
   }
-  if (!response.ok) throw errorFromBody(response.status, body);
+  if (!response.ok) throw errorFromResponse(response, body);
+  return { response, body };
+}
+
+async function sendJson<T>(url: string, options: RequestOptions): Promise<T> {
+  const { response, body } = await send(url, options);
   if (body === null) throw new ApiError(response.status, 'invalid_response', 'The server sent a response that is not JSON.');
   return body as T;
+}
+
+export function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(options.query ?? {})) {
+    if (value !== undefined) params.set(key, String(value));
+  }
+  const search = params.toString();
+  return sendJson<T>(`/api${path}${search ? `?${search}` : ''}`, options);
+}
+
+// Who is signed in, or null when nobody is (or the session has ended).
+export async function fetchMe(signal?: AbortSignal): Promise<Me | null> {
+  try {
+    const me = await sendJson<Me>('/auth/me', { signal });
+    csrfToken = me.csrf_token;
+    return me;
+  } catch (error) {
+    if (isUnauthorized(error)) {
+      csrfToken = null;
+      return null;
+    }
+    throw error;
+  }
+}
+
+export async function signIn(email: string, password: string): Promise<Me> {
+  const me = await sendJson<Me>('/auth/login', { method: 'POST', body: { email, password } });
+  csrfToken = me.csrf_token;
+  return me;
+}
+
+export async function signOut(): Promise<void> {
+  await send('/auth/logout', { method: 'POST' });
+  csrfToken = null;
+}
+
+// The session ended on the server (expired, or signed out in another tab).
+export function forgetSession(): void {
+  csrfToken = null;
 }
 
 export type ConnectorState = 'draft' | 'live';
@@ -139,9 +176,8 @@ export interface ListPage<T> {
   pages: { type: 'pages'; per_page: number; next?: { starting_after: string } | null };
 }
 
-export function listDataConnectors(token: string, options: { perPage?: number; startingAfter?: string; signal?: AbortSignal } = {}) {
+export function listDataConnectors(options: { perPage?: number; startingAfter?: string; signal?: AbortSignal } = {}) {
   return apiRequest<ListPage<DataConnectorSummary>>('/data_connectors', {
-    token,
     query: { per_page: options.perPage, starting_after: options.startingAfter },
     signal: options.signal,
   });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { audienceRulesSchema } from './audiences/audience-rules.ts';
+import { AUDIENCE_MODES } from './audiences/connector-audience.ts';
 
 // The request bodies of POST and PATCH /data_connectors: the reference's
 // create/update requests plus Patchbay's documented extensions. Unknown fields
@@ -84,6 +86,10 @@ const connectorFields = {
     .max(50),
   direct_fin_usage: z.boolean(),
   audiences: z.array(z.enum(AUDIENCES, { error: `Invalid audiences. Must be a subset of: ${AUDIENCES.join(', ')}` })).max(3),
+  // Patchbay extension (audiences/connector-audience.ts): everyone, reusable audiences or custom rules.
+  audience_mode: z.enum(AUDIENCE_MODES, oneOf(AUDIENCE_MODES, 'audience_mode')),
+  audience_ids: z.array(z.string().regex(/^[1-9]\d{0,9}$/, 'must be an audience id')).max(20, 'at most 20 audiences'),
+  audience_rules: audienceRulesSchema.nullable(),
   execution_type: z.enum(['server_side', 'client_side']),
   client_function_name: z.string().regex(IDENTIFIER, 'must be a JavaScript identifier').max(100).nullable(),
   client_function_timeout_ms: z.number().int().min(100).max(60_000).nullable(),
@@ -111,6 +117,8 @@ export const createConnectorSchema = z.strictObject({ ...optionalFields, name: c
 export const updateConnectorSchema = z.strictObject({
   ...optionalFields,
   state: z.enum(['draft', 'live'], { error: 'Invalid state. Must be one of: draft, live' }).optional(),
+  // Patchbay extension: setting live despite high-severity security findings (security-check.ts).
+  security_acknowledgement: z.boolean({ error: 'security_acknowledgement must be true or false' }).optional(),
 });
 
 export type ConnectorFieldsInput = z.output<typeof createConnectorSchema>;

@@ -1,5 +1,6 @@
 import { Prisma, type DataConnector, type DataConnectorVersion } from '../db/generated/sqlite/client.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
+import { readAudienceIds, readAudienceRules, resolveConnectorAudience } from './audiences/connector-audience.ts';
 import type { ConnectorFieldsInput, DataInput, ObjectMapping, ResponseField } from './connector-input.ts';
 import { deriveResponseFields } from './derive-response-fields.ts';
 
@@ -61,6 +62,12 @@ export function applyConnectorInput(
   set('body', input.body);
   set('directFinUsage', input.direct_fin_usage);
   set('audiences', input.audiences ? [...new Set(input.audiences)] : undefined);
+  const audience = resolveConnectorAudience(input, current);
+  if (audience) {
+    data.audienceMode = audience.audienceMode;
+    data.audienceIds = audience.audienceIds;
+    data.audienceRules = audience.audienceRules === null ? Prisma.DbNull : (audience.audienceRules as Prisma.InputJsonValue);
+  }
   set('executionType', input.execution_type);
   set('clientFunctionName', input.client_function_name);
   set('clientFunctionTimeoutMs', input.client_function_timeout_ms);
@@ -127,6 +134,9 @@ export function connectorDetail(connector: DataConnector, version: DataConnector
     ...(version.body != null && { body: version.body }),
     headers: readHeaders(version).map((h) => ({ name: h.name, value: REDACTED_VALUE })),
     audiences: asArray<string>(version.audiences),
+    audience_mode: version.audienceMode,
+    audience_ids: readAudienceIds(version),
+    audience_rules: readAudienceRules(version),
     execution_type: version.executionType,
     configuration_response_type: version.configurationResponseType,
     data_transformation_type: version.dataTransformationType,

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { AppError } from '../http/app-error.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { ConnectorFieldsInput } from './connector-input.ts';
+import { checkConnectorAudienceReferences, resolveConnectorAudience } from './audiences/connector-audience.ts';
 import { applyConnectorInput, type DraftChanges, readDataInputs, readHeaders, readObjectMappings, readTokenIds } from './connector-version.ts';
 import { validateConnectorReferences } from './validate-connector-references.ts';
 
@@ -27,6 +28,8 @@ export async function prepareDraft(
     objectMappings: input.object_mappings ?? (current ? readObjectMappings(current) : []),
     tokenIds: input.token_ids ?? (current ? readTokenIds(current) : []),
   });
+  const audience = resolveConnectorAudience(input, current);
+  if (audience) errors.push(...(await checkConnectorAudienceReferences(tx as unknown as Db, workspaceId, audience)));
   if (errors.length > 0) throw new AppError(422, errors);
   return data;
 }

@@ -1,3 +1,4 @@
+import { Prisma } from '../db/client.ts';
 import { conflict, invalidParameter } from '../http/app-error.ts';
 import type { Actor, ConnectorDeps } from './connector-deps.ts';
 import type { UpdateConnectorInput } from './connector-input.ts';
@@ -5,15 +6,39 @@ import { versionConfig } from './connector-version.ts';
 import { describeUsages, findConnectorUsages } from './find-connector-usages.ts';
 import { loadConnector, type LoadedConnector } from './load-connector.ts';
 import { prepareDraft } from './save-draft.ts';
+import {
+  acknowledgementRecord,
+  acknowledgementRequired,
+  findingsFor,
+  readAcknowledgement,
+  resolveTarget,
+  unacknowledgedHighFindings,
+  type SecurityCheckDeps,
+} from './security-check.ts';
 
 // Edits always change the draft. `state: "live"` publishes the draft (after any
 // edits in the same request) as the live version; `state: "draft"` takes the
-// connector out of service unless macros or workflows still use it.
-export async function updateConnector({ db, secrets }: ConnectorDeps, actor: Actor, id: string, input: UpdateConnectorInput): Promise<LoadedConnector> {
+// connector out of service unless macros or workflows still use it. Setting
+// live runs the security check on the draft: high-severity findings that were
+// not acknowledged before need `security_acknowledgement: true`, which is
+// recorded (who, when, which findings).
+export async function updateConnector(
+  deps: ConnectorDeps & Partial<Pick<SecurityCheckDeps, 'hostLookup' | 'http' | 'now'>>,
+  actor: Actor & { tokenId?: number | null },
+  id: string,
+  input: UpdateConnectorInput,
+): Promise<LoadedConnector> {
+  const { db, secrets } = deps;
+  const { state, security_acknowledgement: acknowledged, ...fields } = input;
+  if (acknowledged !== undefined && state !== 'live') {
+    throw invalidParameter('security_acknowledgement', 'security_acknowledgement only applies when setting the connector live (state: "live")');
+  }
+  // DNS is resolved before the transaction, for the URL the draft will have.
+  const target = state === 'live' ? await resolveTarget(fields.url !== undefined ? fields.url : (await loadConnector(db, actor.workspaceId, id)).draft.url, deps.hostLookup) : null;
   return db.$transaction(async (tx) => {
     const { connector, draft } = await loadConnector(tx, actor.workspaceId, id);
-    const { state, ...fields } = input;
-    const now = new Date();
+    const now = deps.now?.() ?? new Date();
+    let securityAcknowledgement: Prisma.InputJsonValue | typeof Prisma.DbNull | undefined;
 
     let current = draft;
     if (Object.keys(fields).length > 0) {
@@ -26,6 +51,12 @@ export async function updateConnector({ db, secrets }: ConnectorDeps, actor: Act
       if (current.executionType === 'client_side' && !current.clientFunctionName) {
         throw invalidParameter('client_function_name', 'client_function_name is required before a client-side connector can be set live');
       }
+      const findings = await findingsFor(tx as unknown as Parameters<typeof findingsFor>[0], deps, actor.workspaceId, current, target);
+      const previous = readAcknowledgement(connector);
+      const pending = unacknowledgedHighFindings(findings, previous);
+      if (pending.length > 0 && acknowledged !== true) throw acknowledgementRequired(pending);
+      if (!findings.some((f) => f.severity === 'high')) securityAcknowledgement = Prisma.DbNull;
+      else if (pending.length > 0) securityAcknowledgement = acknowledgementRecord(findings, actor, now) as unknown as Prisma.InputJsonValue;
       const config = { ...versionConfig(current), updatedByAdminId: actor.adminId };
       await tx.dataConnectorVersion.upsert({
         where: { dataConnectorId_kind: { dataConnectorId: connector.id, kind: 'live' } },
@@ -41,7 +72,7 @@ export async function updateConnector({ db, secrets }: ConnectorDeps, actor: Act
     }
     await tx.dataConnector.update({
       where: { id: connector.id },
-      data: { updatedAt: now, ...(state && { state }), ...(state === 'live' && { publishedAt: now }) },
+      data: { updatedAt: now, ...(state && { state }), ...(state === 'live' && { publishedAt: now }), ...(securityAcknowledgement !== undefined && { securityAcknowledgement }) },
     });
     return loadConnector(tx, actor.workspaceId, id);
   });

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Db } from '../db/client.ts';
-import { authenticateApiToken, type ApiPrincipal } from '../identity/api-tokens.ts';
+import { authenticateAdminSession } from '../identity/admin-sessions.ts';
+import { authenticateApiToken } from '../identity/api-tokens.ts';
+import { CSRF_HEADER, csrfTokenInvalid, csrfTokenMatches, isSafeMethod } from '../identity/csrf.ts';
+import type { Principal } from '../identity/principal.ts';
+import { readSessionCookie } from '../identity/session-cookie.ts';
 import { AppError } from './app-error.ts';
 
 export const assignRequestId: RequestHandler = (_req, res, next) => {
@@ -21,17 +25,58 @@ export const acceptIntercomVersion: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export function requireApiToken(db: Db): RequestHandler {
+export interface ApiAuthDeps {
+  db: Db;
+  now?: (() => Date) | undefined;
+}
+
+const unauthorized = (res: Response, message = 'Access Token Invalid') => {
+  res.setHeader('WWW-Authenticate', 'Bearer');
+  return new AppError(401, { code: 'unauthorized', message });
+};
+
+async function principalFromBearer(deps: ApiAuthDeps, req: Request, res: Response): Promise<Principal> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('Authorization') ?? '');
+  const token = match?.[1] ? await authenticateApiToken(deps.db, match[1], deps.now?.() ?? new Date()) : null;
+  if (!token) throw unauthorized(res);
+  return { workspaceId: token.workspaceId, adminId: token.adminId, role: token.role, via: 'token', tokenId: token.tokenId, sessionId: null };
+}
+
+// /api accepts an API token (`Authorization: Bearer`) or the session cookie of
+// a signed-in admin. An Authorization header always wins, so a script's token
+// is never mixed up with a browser session. Cookie-authenticated writes must
+// carry the session's CSRF token.
+export function requireApiPrincipal(deps: ApiAuthDeps): RequestHandler {
   return async (req, res, next) => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('Authorization') ?? '');
-    const principal = match?.[1] ? await authenticateApiToken(db, match[1]) : null;
-    if (!principal) {
-      res.setHeader('WWW-Authenticate', 'Bearer');
-      throw new AppError(401, { code: 'unauthorized', message: 'Access Token Invalid' });
+    const cookieValue = req.get('Authorization') === undefined ? readSessionCookie(req.get('Cookie')) : null;
+    if (!cookieValue) {
+      res.locals.principal = await principalFromBearer(deps, req, res);
+      return next();
     }
+    const session = await authenticateAdminSession(deps.db, cookieValue, deps.now?.() ?? new Date());
+    if (!session) throw unauthorized(res, 'Your session has ended; sign in again');
+    if (!isSafeMethod(req.method) && !csrfTokenMatches(session.csrfToken, req.get(CSRF_HEADER))) {
+      throw csrfTokenInvalid();
+    }
+    const principal: Principal = {
+      workspaceId: session.workspace.id,
+      adminId: session.admin.id,
+      role: session.admin.role,
+      via: 'session',
+      tokenId: null,
+      sessionId: session.sessionId,
+    };
     res.locals.principal = principal;
     next();
   };
 }
 
-export const principalOf = (res: { locals: Record<string, unknown> }) => res.locals.principal as ApiPrincipal;
+// Bearer tokens only (no session cookie), for routes no browser calls.
+export function requireApiToken(db: Db): RequestHandler {
+  return async (req, res, next) => {
+    res.locals.principal = await principalFromBearer({ db }, req, res);
+    next();
+  };
+}
+
+export const principalOf = (res: { locals: Record<string, unknown> }) => res.locals.principal as Principal;

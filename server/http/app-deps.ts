@@ -1,4 +1,7 @@
 import type { PipelineDeps } from '../connectors/pipeline/pipeline-deps.ts';
+import type { HostLookup } from '../connectors/security-check.ts';
+import type { Mailer } from '../email/mailer.ts';
+import type { LoginRateLimiter } from '../identity/login-rate-limit.ts';
 
 // Everything the HTTP layer needs: the connector pipeline's dependencies (db,
 // secrets, logger, realtime bus, guarded HTTP) plus what only the app serves.
@@ -7,4 +10,15 @@ export interface AppDeps extends PipelineDeps {
   clientDistDir?: string | undefined;
   // Serve the demo's fake billing API under /demo-api.
   demoApi?: boolean;
+  // PATCHBAY_PUBLIC_URL; when https, session cookies are always Secure.
+  publicUrl?: string | undefined;
+  // Sign-in attempt limits; one in-process limiter per app by default.
+  loginRateLimiter?: LoginRateLimiter | undefined;
+  // DNS for the connector security check (private targets); without it only
+  // IP literals and localhost are judged, so tests never query DNS.
+  hostLookup?: HostLookup | undefined;
+  // Outgoing email (one-time codes): SMTP, or the outbox admins read.
+  mailer?: Mailer | undefined;
+  // The demo prints one-time codes to stderr besides emailing them.
+  revealOtpCode?: ((line: string) => void) | undefined;
 }

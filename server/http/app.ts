@@ -1,11 +1,18 @@
 import express, { type Express } from 'express';
 import { demoApiRoutes } from '../demo/demo-api-routes.ts';
-import { acceptIntercomVersion, assignRequestId, requireApiToken } from './api-middleware.ts';
+import { acceptIntercomVersion, assignRequestId, requireApiPrincipal } from './api-middleware.ts';
 import type { AppDeps } from './app-deps.ts';
 import { apiErrorHandler, apiNotFound } from './error-handler.ts';
 import { loadOpenApiDocument } from './openapi/load-openapi.ts';
+import { apiTokensRoutes } from './routes/api-tokens-routes.ts';
+import { audiencesRoutes } from './routes/audiences-routes.ts';
+import { authRoutes } from './routes/auth-routes.ts';
 import { authTokensRoutes } from './routes/auth-tokens-routes.ts';
 import { dataConnectorsRoutes } from './routes/data-connectors-routes.ts';
+import { requireRole } from '../identity/require-role.ts';
+import { messengerRoutes } from './routes/messenger-routes.ts';
+import { messengerSecurityRoutes } from './routes/messenger-security-routes.ts';
+import { outboxRoutes } from './routes/outbox-routes.ts';
 import { serveClient } from './serve-client.ts';
 
 export function createApp(deps: AppDeps): Express {
@@ -20,12 +27,18 @@ export function createApp(deps: AppDeps): Express {
   });
   api.use(acceptIntercomVersion);
   api.use(express.json({ limit: '1mb', strict: false }));
-  api.use(requireApiToken(deps.db));
+  api.use(requireApiPrincipal(deps));
   api.use('/data_connectors', dataConnectorsRoutes(deps));
   api.use('/auth_tokens', authTokensRoutes(deps));
+  api.use('/messenger_security', requireRole('admin'), messengerSecurityRoutes(deps));
+  api.use('/api_tokens', apiTokensRoutes(deps));
+  api.use('/audiences', audiencesRoutes(deps));
+  api.use('/outbox', outboxRoutes(deps));
   api.use(apiNotFound);
   api.use(apiErrorHandler(deps.logger));
   app.use('/api', api);
+  app.use('/messenger', messengerRoutes(deps));
+  app.use('/auth', authRoutes(deps));
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.ts';
+import type { AdminRole } from './principal.ts';
 
 const TOKEN_PREFIX = 'pb_';
 const SHOWN_PREFIX_LENGTH = TOKEN_PREFIX.length + 6;
@@ -33,17 +34,20 @@ export interface ApiPrincipal {
   tokenId: number;
   workspaceId: number;
   adminId: number | null;
+  // The creating admin's current role; tokens created from the command line
+  // belong to no admin and act as admin.
+  role: AdminRole;
 }
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 export async function authenticateApiToken(db: Db, token: string, now = new Date()): Promise<ApiPrincipal | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-  const record = await db.apiToken.findUnique({ where: { tokenHash: hashApiToken(token) } });
+  const record = await db.apiToken.findUnique({ where: { tokenHash: hashApiToken(token) }, include: { createdByAdmin: { select: { role: true } } } });
   if (!record || record.revokedAt) return null;
   // Recording every use would turn each read into a write; a minute is precise enough.
   if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db.apiToken.update({ where: { id: record.id }, data: { lastUsedAt: now } });
   }
-  return { tokenId: record.id, workspaceId: record.workspaceId, adminId: record.createdByAdminId };
+  return { tokenId: record.id, workspaceId: record.workspaceId, adminId: record.createdByAdminId, role: record.createdByAdmin?.role ?? 'admin' };
 }

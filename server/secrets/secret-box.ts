@@ -1,10 +1,13 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 // AES-256-GCM with a random 96-bit IV per value. Stored as
 // "v1.<iv>.<tag>.<ciphertext>" (base64url) so the format can evolve.
 export interface SecretBox {
   encrypt(plaintext: string): string;
   decrypt(stored: string): string;
+  // A 32-byte key for one purpose (HKDF-SHA256 of the secret key), so features
+  // that need a MAC key (OTP code hashes) never reuse the encryption key.
+  deriveKey(purpose: string): Buffer;
 }
 
 export function createSecretBox(key: Buffer): SecretBox {
@@ -22,6 +25,9 @@ export function createSecretBox(key: Buffer): SecretBox {
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+    },
+    deriveKey(purpose) {
+      return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `patchbay:${purpose}`, 32));
     },
   };
 }

@@ -45,7 +45,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(): Promise<TestApp> {
+// overrides: dependencies to replace, e.g. a stricter sign-in rate limiter.
+export async function startTestApp(overrides: Partial<AppDeps> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   await migrateDatabase(database.url);
   const db = createDb(database.url);
@@ -57,7 +58,7 @@ export async function startTestApp(): Promise<TestApp> {
   const realtime = createRealtimeServer(server, { db, logger: createLogger('silent') });
   // Upstreams in tests listen on 127.0.0.1, which only the operator allow-list opens.
   const agent = new GuardedAgent({ allowList: parseTargetAllowList('127.0.0.1,::1,localhost') });
-  const deps: AppDeps = { db, secrets, logger: createLogger('silent'), bus: realtime, http: { agent, ...systemSendTime } };
+  const deps: AppDeps = { db, secrets, logger: createLogger('silent'), bus: realtime, http: { agent, ...systemSendTime }, ...overrides };
   server.on('request', createApp(deps));
   server.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));

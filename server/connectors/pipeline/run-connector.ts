@@ -9,6 +9,7 @@ import { parseResponseBody } from '../http/parse-response-body.ts';
 import { SendError } from '../http/send-error.ts';
 import { MAX_BUDGET_MS, sendRequest, type HttpMethod, type SendResult } from '../http/send-request.ts';
 import { coerceInputs, type InputError, type InputValue } from './coerce-inputs.ts';
+import { checkConnectorGate } from './connector-gate.ts';
 import { mapAttributes, type AttributeValue, type AttributeWrites } from './map-attributes.ts';
 import type { PipelineDeps } from './pipeline-deps.ts';
 import { redactLoggedBody, redactSecrets, redactUrl } from './redact.ts';
@@ -31,6 +32,9 @@ export interface RunConnectorRequest extends RunContextRequest {
   // false for test runs: the outcome reports what the object mappings would
   // change, and nothing is written or published.
   writeAttributes?: boolean;
+  // Who the customer proved to be (the messenger session): identityVerified
+  // when it was booted with a valid identity JWT.
+  customer?: { identityVerified: boolean } | undefined;
 }
 
 export interface RunOutcome {
@@ -52,6 +56,9 @@ export interface RunOutcome {
   debugOutput: string | null;
   // Restricted fields that could not be shaped as configured (test panel).
   warnings: string[];
+  // Refused because the customer has not verified their identity, which an
+  // emailed one-time code would fix (the AI agent offers one).
+  otpAvailable: boolean;
 }
 
 class PipelineFailure extends Error {
@@ -59,6 +66,7 @@ class PipelineFailure extends Error {
     readonly errorType: ExecutionErrorType,
     message: string,
     readonly inputErrors: InputError[] = [],
+    readonly otpAvailable = false,
   ) {
     super(message);
   }
@@ -153,11 +161,25 @@ export async function runConnector(deps: PipelineDeps, request: RunConnectorRequ
     attributeChanges: { contact: written.contactChanges, conversation: written.conversationChanges },
     debugOutput: progress.debugOutput,
     warnings: progress.warnings,
+    otpAvailable: failure?.otpAvailable ?? false,
   };
 }
 
 async function execute(deps: PipelineDeps, request: RunConnectorRequest, version: DataConnectorVersion, context: RunContext, progress: Progress): Promise<void> {
-  // gate: state and execution type (audiences and customer authentication join here with identity)
+  // gate: audience and customer authentication (connector-gate.ts), then execution type.
+  // A test run of the draft is the admin's, not a customer's: it reports what
+  // a customer would be refused instead of failing.
+  const refusal = await checkConnectorGate(deps.db, {
+    workspaceId: request.workspaceId,
+    version,
+    contact: context.contact,
+    conversationId: context.conversation?.id ?? null,
+    customer: request.customer,
+    sourceType: request.source.type,
+    now: deps.now?.() ?? new Date(),
+  });
+  if (refusal && request.version === 'live') throw new PipelineFailure(refusal.errorType, refusal.message, [], refusal.otpAvailable);
+  if (refusal) progress.warnings.push(`Customers would be refused (${refusal.errorType}): ${refusal.message}`);
   if (version.executionType === 'client_side') {
     throw new PipelineFailure('client_side_action_error', `"${version.name}" runs in the customer's browser (client-side function ${version.clientFunctionName ?? '?'}); only the messenger can run it`);
   }
@@ -201,7 +223,7 @@ async function execute(deps: PipelineDeps, request: RunConnectorRequest, version
   } else {
     const shaped = shapeResponse(body, { mode: version.dataTransformationType, fields: readResponseFields(version) });
     progress.shaped = shaped.shaped;
-    progress.warnings = shaped.warnings.map((w) => `${w.field}: ${w.message}`);
+    progress.warnings.push(...shaped.warnings.map((w) => `${w.field}: ${w.message}`));
   }
 
   // map (written with the execution result)

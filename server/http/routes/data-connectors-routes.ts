@@ -9,7 +9,9 @@ import { listConnectors } from '../../connectors/list-connectors.ts';
 import { getExecutionResult, listExecutionResults } from '../../connectors/list-execution-results.ts';
 import { defaultVersion, hasUnpublishedChanges, loadConnector, type LoadedConnector } from '../../connectors/load-connector.ts';
 import { executeConnector, executeConnectorSchema, testConnector, testConnectorSchema } from '../../connectors/run-connector-endpoints.ts';
+import { runSecurityCheck } from '../../connectors/security-check.ts';
 import { updateConnector } from '../../connectors/update-connector.ts';
+import { requireRole } from '../../identity/require-role.ts';
 import { principalOf } from '../api-middleware.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { parseOrThrow } from '../validation.ts';
@@ -43,15 +45,18 @@ const resultsQuery = z.object({
 
 const detailOf = (loaded: LoadedConnector, version = loaded.draft) => connectorDetail(loaded.connector, version, hasUnpublishedChanges(loaded));
 
+// Agents list, read and run connectors and read their logs; only admins
+// create, edit, delete, publish (PATCH state) and test them.
 export function dataConnectorsRoutes(deps: AppDeps): Router {
   const router = Router();
+  const adminOnly = requireRole('admin');
 
   router.get('/', async (req, res) => {
     const q = parseOrThrow(listQuery, req.query, 400);
     res.json(await listConnectors(deps, principalOf(res), { perPage: q.per_page, startingAfter: q.starting_after }));
   });
 
-  router.post('/', async (req, res) => {
+  router.post('/', adminOnly, async (req, res) => {
     const input = parseOrThrow(createConnectorSchema, req.body ?? {});
     res.status(201).json(detailOf(await createConnector(deps, principalOf(res), input)));
   });
@@ -62,18 +67,22 @@ export function dataConnectorsRoutes(deps: AppDeps): Router {
     res.json(detailOf(loaded, state_version === 'draft' ? loaded.draft : defaultVersion(loaded)));
   });
 
-  router.patch('/:id', async (req, res) => {
+  router.patch('/:id', adminOnly, async (req, res) => {
     const input = parseOrThrow(updateConnectorSchema, req.body ?? {});
     res.json(detailOf(await updateConnector(deps, principalOf(res), req.params.id, input)));
   });
 
-  router.delete('/:id', async (req, res) => {
+  router.delete('/:id', adminOnly, async (req, res) => {
     res.json(await deleteConnector(deps, principalOf(res), req.params.id));
   });
 
-  router.post('/:id/test', async (req, res) => {
+  router.post('/:id/test', adminOnly, async (req, res) => {
     const input = parseOrThrow(testConnectorSchema, req.body ?? {});
     res.json(await testConnector(deps, principalOf(res), req.params.id, input));
+  });
+
+  router.post('/:id/security_check', adminOnly, async (req, res) => {
+    res.json(await runSecurityCheck(deps, principalOf(res), req.params.id));
   });
 
   router.post('/:id/execute', async (req, res) => {

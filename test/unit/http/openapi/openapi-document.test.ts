@@ -53,7 +53,8 @@ describe('the OpenAPI document', () => {
   it('serves the API under /api with bearer authentication', () => {
     expect(doc.servers).toEqual([expect.objectContaining({ url: '/api' })]);
     expect(doc.components?.securitySchemes?.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(doc.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.security).toEqual([{ bearerAuth: [] }, { cookieAuth: [] }]);
+    expect(doc.components?.securitySchemes?.cookieAuth).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'patchbay_session' });
     // Only the document itself is public.
     const publicOperations = operationsOf(doc).filter(({ operation }) => Array.isArray(operation.security) && operation.security.length === 0);
     expect(publicOperations.map(({ method, path }) => `${method} ${path}`)).toEqual(['get /openapi.json']);
@@ -88,13 +89,17 @@ describe('the OpenAPI document', () => {
       }
       if (path !== '/openapi.json') expect(Object.keys(responses), `${method} ${path}`).toEqual(expect.arrayContaining(['400', '401', '500']));
     }
-    for (const path of ['/data_connectors/{id}', '/data_connectors/{data_connector_id}/execution_results', '/auth_tokens/{id}']) {
+    for (const path of ['/data_connectors/{id}', '/data_connectors/{data_connector_id}/execution_results', '/auth_tokens/{id}', '/api_tokens/{id}']) {
       const item = doc.paths[path] as Json;
       for (const op of Object.values(item).filter(isObject)) expect(Object.keys(op.responses as Json), path).toContain('404');
     }
     expect(Object.keys(doc.paths['/data_connectors/{id}']!.patch!.responses)).toEqual(expect.arrayContaining(['409', '422']));
     expect(Object.keys(doc.paths['/data_connectors/{id}']!.delete!.responses)).toContain('409');
     expect(Object.keys(doc.paths['/data_connectors']!.post!.responses)).toContain('422');
+    // Any write may meet a missing CSRF token (session cookie) or a missing admin role.
+    const writes = operationsOf(doc).filter(({ method }) => !['get', 'head', 'options'].includes(method));
+    expect(writes.length).toBeGreaterThan(5);
+    for (const { method, path, operation } of writes) expect(Object.keys(operation.responses as Json), `${method} ${path}`).toContain('403');
   });
 });
 
@@ -166,7 +171,7 @@ describe('wire compatibility with the reference (test/fixtures/intercom-data-con
   it('marks every operation, parameter and schema Patchbay adds as an extension', () => {
     const reference = new Set(contract.operations.map((op) => `${op.method.toLowerCase()} ${op.path}`));
     const added = operationsOf(doc).filter(({ method, path }) => !reference.has(`${method} ${path}`));
-    expect(added.map(({ method, path }) => `${method} ${path}`).sort()).toEqual(['delete /auth_tokens/{id}', 'get /auth_tokens', 'get /openapi.json', 'post /auth_tokens', 'post /data_connectors/{id}/execute', 'post /data_connectors/{id}/test']);
+    expect(added.map(({ method, path }) => `${method} ${path}`).sort()).toEqual(['delete /api_tokens/{id}', 'delete /auth_tokens/{id}', 'get /api_tokens', 'get /auth_tokens', 'get /messenger_security', 'get /openapi.json', 'patch /messenger_security', 'post /api_tokens', 'post /auth_tokens', 'post /data_connectors/{id}/execute', 'post /data_connectors/{id}/test', 'post /messenger_security/finish_rotation', 'post /messenger_security/rotate_secret', 'get /audiences', 'post /audiences', 'get /audiences/{id}', 'patch /audiences/{id}', 'delete /audiences/{id}', 'get /outbox', 'post /data_connectors/{id}/security_check'].sort());
     for (const { method, path, operation } of added) expect(isMarkedExtension(operation), `${method} ${path}`).toBe(true);
 
     for (const expected of contract.operations) {

@@ -15,15 +15,23 @@ import {
 } from '../../../../server/connectors/connector-input.ts';
 import { applyConnectorInput, connectorDetail, connectorSummary } from '../../../../server/connectors/connector-version.ts';
 import { EXECUTION_ERROR_TYPES, executionResultView } from '../../../../server/connectors/execution-result-view.ts';
-import type { AuthToken, DataConnector, DataConnectorVersion, ExecutionResult } from '../../../../server/db/generated/sqlite/client.ts';
+import type { ApiToken, AuthToken, DataConnector, DataConnectorVersion, ExecutionResult } from '../../../../server/db/generated/sqlite/client.ts';
 import type { AppDeps } from '../../../../server/http/app-deps.ts';
 import { AppError, notFound } from '../../../../server/http/app-error.ts';
 import { decodeCursor, pagesObject } from '../../../../server/http/cursor.ts';
 import { apiErrorHandler, sendError } from '../../../../server/http/error-handler.ts';
 import { loadOpenApiDocument } from '../../../../server/http/openapi/load-openapi.ts';
+import { apiTokensRoutes } from '../../../../server/http/routes/api-tokens-routes.ts';
 import { authTokensRoutes } from '../../../../server/http/routes/auth-tokens-routes.ts';
 import { dataConnectorsRoutes } from '../../../../server/http/routes/data-connectors-routes.ts';
+import { messengerSecurityRoutes } from '../../../../server/http/routes/messenger-security-routes.ts';
+import { audiencesRoutes } from '../../../../server/http/routes/audiences-routes.ts';
+import { outboxRoutes } from '../../../../server/http/routes/outbox-routes.ts';
+import { createAudienceSchema, updateAudienceSchema } from '../../../../server/connectors/audiences/audience-input.ts';
+import { JWT_REJECTION_REASONS } from '../../../../server/messenger/jwt-rejections.ts';
+import { messengerSecurityView, updateMessengerSecuritySchema } from '../../../../server/messenger/messenger-security-settings.ts';
 import { parseOrThrow } from '../../../../server/http/validation.ts';
+import { apiTokenView, createApiTokenSchema } from '../../../../server/identity/manage-api-tokens.ts';
 import { createSecretBox } from '../../../../server/secrets/secret-box.ts';
 import { assertMatchesOpenApi } from '../../../support/openapi-validator.ts';
 import { flattenSchema, operationsOf, resolveRef, type Json } from './openapi-test-helpers.ts';
@@ -175,6 +183,32 @@ describe('responses the code builds match the document', () => {
     }
   });
 
+  it('apiTokenView, the API token list and a created token', () => {
+    const token = { id: 4, workspaceId: 1, name: 'Zapier', prefix: 'pb_Xk3f9Q', tokenHash: 'f'.repeat(64), createdByAdminId: null, lastUsedAt: null, revokedAt: at, createdAt: at } as ApiToken;
+    const view = roundTrip(apiTokenView(token));
+    expect(view).toMatchObject({ revoked: true, created_by_admin_id: null });
+    expect(JSON.stringify(view)).not.toContain('f'.repeat(64));
+    assertMatchesOpenApi({ method: 'GET', path: '/api_tokens', status: 200, body: { type: 'list', data: [view] } });
+    assertMatchesOpenApi({ method: 'DELETE', path: '/api_tokens/{id}', status: 200, body: view });
+    assertMatchesOpenApi({ method: 'POST', path: '/api_tokens', status: 201, body: { ...view, token: `pb_${randomBytes(32).toString('base64url')}` } });
+    // The list never carries the token itself.
+    expect(() => assertMatchesOpenApi({ method: 'GET', path: '/api_tokens', status: 200, body: { type: 'list', data: [{ ...view, token: 'pb_x' }] } })).toThrow(/token/);
+  });
+
+  it('messengerSecurityView never carries a secret and lists every rejection reason', () => {
+    const workspace = {
+      id: 1, name: 'W', identityVerificationEnforced: true, messengerSecretEncrypted: secrets.encrypt('current-secret-value'), previousMessengerSecretEncrypted: null,
+      messengerJwksUrl: null, messengerJwtAlgorithm: 'HS256', messengerJwtIssuer: null, messengerJwtAudience: null, jwtMaxLifetimeSeconds: 86400, logRetentionDays: 14, createdAt: at, updatedAt: at,
+    } as unknown as Parameters<typeof messengerSecurityView>[0];
+    const view = roundTrip(messengerSecurityView(workspace, { jwt_expired: 3 }));
+    assertMatchesOpenApi({ method: 'GET', path: '/messenger_security', status: 200, body: view });
+    assertMatchesOpenApi({ method: 'PATCH', path: '/messenger_security', status: 200, body: view });
+    expect(JSON.stringify(view)).not.toContain(workspace.messengerSecretEncrypted!);
+    expect(view.rejection_counts.jwt_expired).toBe(3);
+    expect(sorted(Object.keys(property('messenger_security_settings', 'rejection_counts').properties as Json))).toEqual(sorted(JWT_REJECTION_REASONS));
+    expect(() => assertMatchesOpenApi({ method: 'GET', path: '/messenger_security', status: 200, body: { ...view, secret: 'x' } })).toThrow(/secret/);
+  });
+
   it('errors, as the error handler sends them', () => {
     const send = (error: AppError | Error | Record<string, unknown>, handler: 'sendError' | 'apiErrorHandler' = 'sendError') => {
       const captured: { status: number; body: unknown } = { status: 0, body: undefined };
@@ -223,7 +257,7 @@ describe('responses the code builds match the document', () => {
 });
 
 describe('the routers implement exactly the documented operations', () => {
-  it('routes of /data_connectors and /auth_tokens', () => {
+  it('routes of /data_connectors, /auth_tokens and /api_tokens', () => {
     type Layer = { route?: { path: string; methods: Record<string, boolean> } };
     const routed = (prefix: string, router: { stack: Layer[] }) =>
       router.stack.flatMap((layer) =>
@@ -232,7 +266,15 @@ describe('the routers implement exactly the documented operations', () => {
           : [],
       );
     const deps = {} as AppDeps;
-    const code = [...routed('/data_connectors', dataConnectorsRoutes(deps) as never), ...routed('/auth_tokens', authTokensRoutes(deps) as never), 'get /openapi.json'];
+    const code = [
+      ...routed('/data_connectors', dataConnectorsRoutes(deps) as never),
+      ...routed('/auth_tokens', authTokensRoutes(deps) as never),
+      ...routed('/api_tokens', apiTokensRoutes(deps) as never),
+      ...routed('/messenger_security', messengerSecurityRoutes(deps) as never),
+      ...routed('/audiences', audiencesRoutes(deps) as never),
+      ...routed('/outbox', outboxRoutes(deps) as never),
+      'get /openapi.json',
+    ];
     const documented = operationsOf(doc).map(({ method, path }) => `${method} ${path.replace(/\{[^}]+\}/g, '{}')}`);
     expect(sorted(code)).toEqual(sorted(documented));
   });
@@ -245,6 +287,9 @@ describe('request schemas match the zod schemas the routes parse with', () => {
     ['update_data_connector_request', updateConnectorSchema.shape],
     ['create_auth_token_request', createAuthTokenSchema.shape],
     ['auth_token_request', tokenRequestSchema.shape],
+    ['update_messenger_security_request', updateMessengerSecuritySchema.shape],
+    ['create_audience_request', createAudienceSchema.shape],
+    ['update_audience_request', updateAudienceSchema.shape],
   ];
   // Reference properties the code also accepts as null although the reference
   // does not say they are nullable (kept as in the reference; reported).
@@ -267,7 +312,8 @@ describe('request schemas match the zod schemas the routes parse with', () => {
     }
   });
 
-  it.each(pairs)('%s: enums are the values the code accepts', (name, shape) => {
+  // The audience requests have no enum of their own (their rules are a schema of their own).
+  it.each(pairs.filter(([name]) => !name.endsWith('_audience_request')))('%s: enums are the values the code accepts', (name, shape) => {
     let checked = 0;
     for (const [key, prop] of Object.entries((schemas[name] as Json).properties as Record<string, Json>)) {
       if (!Array.isArray(prop.enum)) continue;
@@ -282,9 +328,22 @@ describe('request schemas match the zod schemas the routes parse with', () => {
     ...requestExamples('post', '/data_connectors').map(([n, v]) => ['POST /data_connectors', n, createConnectorSchema, v] as const),
     ...requestExamples('patch', '/data_connectors/{id}').map(([n, v]) => ['PATCH /data_connectors/{id}', n, updateConnectorSchema, v] as const),
     ...requestExamples('post', '/auth_tokens').map(([n, v]) => ['POST /auth_tokens', n, createAuthTokenSchema, v] as const),
+    ...requestExamples('patch', '/messenger_security').map(([n, v]) => ['PATCH /messenger_security', n, updateMessengerSecuritySchema, v] as const),
+    ...requestExamples('post', '/audiences').map(([n, v]) => ['POST /audiences', n, createAudienceSchema, v] as const),
+    ...requestExamples('patch', '/audiences/{id}').map(([n, v]) => ['PATCH /audiences/{id}', n, updateAudienceSchema, v] as const),
   ])('%s request example "%s" is accepted by the code', (_op, _name, schema, value) => {
     const result = (schema as z.ZodType).safeParse(value);
     expect(result.error?.issues ?? []).toEqual([]);
+  });
+
+  it('create_api_token_request: same properties and limits as the code', () => {
+    const schema = schemas.create_api_token_request as Json;
+    expect(Object.keys(schema.properties as Json)).toEqual(Object.keys(createApiTokenSchema.shape));
+    expect(schema.required).toEqual(['name']);
+    expect(createApiTokenSchema.safeParse({ name: 'x'.repeat(100) }).success).toBe(true);
+    expect(createApiTokenSchema.safeParse({ name: 'x'.repeat(101) }).success).toBe(false);
+    expect(((schema.properties as Json).name as Json).maxLength).toBe(100);
+    expect(createApiTokenSchema.safeParse({ name: 'x', scope: 'all' }).success).toBe(false);
   });
 
   it('shared enums are the code constants', () => {
