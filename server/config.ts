@@ -17,6 +17,9 @@ const envSchema = z.object({
   PATCHBAY_DEMO_DATA: booleanFlag.default(true),
   PATCHBAY_PUBLIC_URL: z.url({ error: 'must be an absolute http(s) URL' }).optional(),
   PATCHBAY_ALLOWED_PRIVATE_TARGETS: z.string().default(''),
+  PATCHBAY_SANDBOX_POOL_SIZE: z.coerce.number({ error: 'must be a number' }).int().min(0, 'must be 0 (code blocks off) or more').max(32).default(2),
+  PATCHBAY_SANDBOX_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).max(30_000).default(2000),
+  PATCHBAY_SANDBOX_MODULES: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_URL: z
     .url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, like smtps://user:password@smtp.example.com:465' })
@@ -45,6 +48,8 @@ export interface Config {
   // Outgoing email; without smtpUrl, email is kept in the outbox (GET /api/outbox).
   smtpUrl: string | undefined;
   smtpFrom: string | undefined;
+  // Python code blocks: processes kept loaded (0 turns code blocks off), time limit, importable modules.
+  sandbox: { poolSize: number; timeoutMs: number; allowedModules: string[] | undefined };
 }
 
 export class ConfigError extends Error {
@@ -77,5 +82,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedPrivateTargets,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
+    sandbox: {
+      poolSize: e.PATCHBAY_SANDBOX_POOL_SIZE,
+      timeoutMs: e.PATCHBAY_SANDBOX_TIMEOUT_MS,
+      allowedModules: e.PATCHBAY_SANDBOX_MODULES?.split(',').map((m) => m.trim()).filter(Boolean),
+    },
   };
 }

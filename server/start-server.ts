@@ -16,6 +16,9 @@ import { createMailer } from './email/mailer.ts';
 import { createApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
 import { createRealtimeServer } from './realtime/realtime-server.ts';
+import { codeBlockRunner } from './sandbox/code-block-runner.ts';
+import { resolveSandboxOptions } from './sandbox/sandbox-options.ts';
+import { createSandboxPool, type SandboxPool } from './sandbox/sandbox-pool.ts';
 import { loadSecretKey } from './secrets/load-secret-key.ts';
 import { createSecretBox } from './secrets/secret-box.ts';
 
@@ -56,7 +59,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const mailer = createMailer({ db, smtpUrl: config.smtpUrl, from: config.smtpFrom });
   // The demo has no mail server: its one-time codes are printed as well.
   const revealOtpCode = config.demoData ? (line: string) => void process.stderr.write(`${line}\n`) : undefined;
-  app = createApp({ db, secrets, logger, bus: realtime, http: { agent, ...systemSendTime }, clientDistDir: CLIENT_DIST_DIR, demoApi: config.demoData, publicUrl: config.publicUrl, hostLookup: systemHostLookup, mailer, revealOtpCode });
+  const sandbox = config.sandbox.poolSize > 0 ? startSandbox(config, logger) : null;
+  app = createApp({ db, secrets, logger, bus: realtime, http: { agent, ...systemSendTime }, ...(sandbox && { runCodeBlock: codeBlockRunner(sandbox) }), clientDistDir: CLIENT_DIST_DIR, demoApi: config.demoData, publicUrl: config.publicUrl, hostLookup: systemHostLookup, mailer, revealOtpCode });
   const stopPurge = schedulePurge(db, logger);
 
   if (config.demoData) {
@@ -70,6 +74,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     db,
     async close() {
       stopPurge();
+      await sandbox?.close();
       server.closeAllConnections();
       await realtime.close();
       await agent.close();
@@ -83,4 +88,22 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 export function printDemoCredentials(accounts: { email: string; password: string; role: string }[]) {
   const lines = accounts.map((a) => `    ${a.role.padEnd(6)} ${a.email}  password: ${a.password}`);
   process.stderr.write(`\n  Demo workspace created. Sign in with:\n${lines.join('\n')}\n  (shown only now; create more with: npx patchbay admin create)\n\n`);
+}
+
+// Python processes load in the background (a few seconds each), so the first
+// code block does not wait for a cold start and the server is up at once.
+function startSandbox(config: Config, logger: Logger): SandboxPool {
+  const pool = createSandboxPool(
+    resolveSandboxOptions({
+      poolSize: config.sandbox.poolSize,
+      timeoutMs: config.sandbox.timeoutMs,
+      ...(config.sandbox.allowedModules && { allowedModules: config.sandbox.allowedModules }),
+    }),
+    { onEvent: (event) => logger.debug({ sandbox: event }, 'sandbox event') },
+  );
+  pool.ready().then(
+    () => logger.info({ processes: config.sandbox.poolSize }, 'Python sandbox ready'),
+    (error: unknown) => logger.error({ err: error }, 'Python sandbox could not start; code-block connectors will fail until it does'),
+  );
+  return pool;
 }

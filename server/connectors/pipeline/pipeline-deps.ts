@@ -5,9 +5,13 @@ import type { SecretBox } from '../../secrets/secret-box.ts';
 import type { GuardedAgent } from '../http/guarded-agent.ts';
 import type { SendDeps } from '../http/send-request.ts';
 
-// The sandbox fills this in (Python code blocks); until then code-block
-// connectors fail with a clear message.
-export type CodeBlockRunner = (code: string, inputs: { data: unknown }) => Promise<{ result: unknown; debugOutput: string }>;
+// Runs a Python code block in the sandbox (server/sandbox/); `error` reads
+// like "ZeroDivisionError: division by zero (line 3)". Without a runner,
+// code-block connectors fail with a clear message.
+export type CodeBlockRunner = (
+  code: string,
+  inputs: { data: unknown },
+) => Promise<{ ok: true; result: unknown; debugOutput: string } | { ok: false; error: string; debugOutput: string }>;
 
 export interface PipelineDeps {
   db: Db;

@@ -201,6 +201,7 @@ async function execute(deps: PipelineDeps, request: RunConnectorRequest, version
 
   // send
   let body: unknown;
+  let format = 'json';
   if (request.useExampleResponse) {
     if (version.mockResponse === null) throw new PipelineFailure('request_configuration_error', 'the connector has no example response; add one or test against the live API');
     body = version.mockResponse;
@@ -210,15 +211,20 @@ async function execute(deps: PipelineDeps, request: RunConnectorRequest, version
       progress.parsed = safeParse(response);
       throw new PipelineFailure('3rd_party_error', `the API answered HTTP ${response.status}`);
     }
-    body = parseResponseBody(response.bodyText, response.headers['content-type']).data;
+    const parsed = parseResponseBody(response.bodyText, response.headers['content-type']);
+    body = parsed.data;
+    format = parsed.format;
   }
   progress.parsed = body;
 
   // shape
   if (version.dataTransformationType === 'code_block_transformation') {
-    if (!deps.runCodeBlock) throw new PipelineFailure('response_mapping_error', 'Python code blocks are not available on this server yet');
+    if (!deps.runCodeBlock) throw new PipelineFailure('response_mapping_error', 'Python code blocks are not available on this server');
+    // Code blocks transform JSON (XML arrives converted); text is not theirs to guess at.
+    if (format !== 'json' && format !== 'xml') throw new PipelineFailure('response_mapping_error', `code block skipped: the response is ${format === 'empty' ? 'empty' : 'not JSON'}`);
     const ran = await deps.runCodeBlock(version.codeBlock ?? '', { data: body });
     progress.debugOutput = ran.debugOutput || null;
+    if (!ran.ok) throw new PipelineFailure('response_mapping_error', ran.error);
     progress.shaped = ran.result;
   } else {
     const shaped = shapeResponse(body, { mode: version.dataTransformationType, fields: readResponseFields(version) });

@@ -9,7 +9,8 @@ import { startServer } from '../../../server/start-server.ts';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'patchbay-start-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-const config = () => loadConfig({ PORT: '0', HOST: '127.0.0.1', PATCHBAY_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+// The Python sandbox has its own suites; starting its processes here would only slow this one.
+const config = () => loadConfig({ PORT: '0', HOST: '127.0.0.1', PATCHBAY_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PATCHBAY_SANDBOX_POOL_SIZE: '0' });
 
 describe('starting Patchbay on a fresh data directory', () => {
   it('creates the database and key, seeds the demo once, and keeps data across restarts', async () => {

@@ -1,0 +1,5 @@
+export interface DebugOutput {
+  write(bytes: Uint8Array): number;
+  take(): string;
+}
+export function createDebugOutput(maxBytes: number): DebugOutput;

@@ -1,0 +1,2 @@
+export function harden(roots: readonly unknown[]): void;
+export function intrinsicRoots(): unknown[];
