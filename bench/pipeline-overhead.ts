@@ -54,7 +54,7 @@ const { connector } = await createConnector({ db, secrets }, actor, createConnec
   ],
   object_mappings: [{ response_object_path: 'account', intercom_object_type: 'user', attribute_mappings: [{ response_attribute_path: 'plan', intercom_attribute_identifier: 'plan' }] }],
 }));
-await updateConnector({ db, secrets }, actor, String(connector.id), updateConnectorSchema.parse({ state: 'live' }));
+await updateConnector({ db, secrets }, actor, String(connector.id), updateConnectorSchema.parse({ state: 'live', security_acknowledgement: true }));
 
 const rawAgent = new Agent();
 const guarded = new GuardedAgent({ allowList: parseTargetAllowList('127.0.0.1') });
