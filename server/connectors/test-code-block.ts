@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { AppError } from '../http/app-error.ts';
 import type { Actor } from './connector-deps.ts';
+import { suggestCode } from './code-suggestions.ts';
 import { loadConnector } from './load-connector.ts';
 import type { PipelineDeps } from './pipeline/pipeline-deps.ts';
 
@@ -32,4 +33,12 @@ export async function testCodeBlock(deps: PipelineDeps, actor: Actor, connectorI
     debug_output: outcome.debugOutput,
     duration_ms: Math.round(performance.now() - started),
   };
+}
+
+// GET /data_connectors/{id}/code/suggestions: based on the draft's example response.
+export async function codeSuggestions(deps: Pick<PipelineDeps, 'db'>, actor: Actor, connectorId: string) {
+  const { draft } = await loadConnector(deps.db, actor.workspaceId, connectorId);
+  const basedOn = draft.testResponse != null ? 'test_response' : draft.mockResponse != null ? 'example_response' : null;
+  const data = draft.testResponse ?? draft.mockResponse;
+  return { type: 'list' as const, based_on: basedOn, data: basedOn === null ? [] : suggestCode(data) };
 }

@@ -10,7 +10,7 @@ import { getExecutionResult, listExecutionResults } from '../../connectors/list-
 import { defaultVersion, hasUnpublishedChanges, loadConnector, type LoadedConnector } from '../../connectors/load-connector.ts';
 import { executeConnector, executeConnectorSchema, testConnector, testConnectorSchema } from '../../connectors/run-connector-endpoints.ts';
 import { runSecurityCheck } from '../../connectors/security-check.ts';
-import { testCodeBlock, testCodeBlockSchema } from '../../connectors/test-code-block.ts';
+import { codeSuggestions, testCodeBlock, testCodeBlockSchema } from '../../connectors/test-code-block.ts';
 import { updateConnector } from '../../connectors/update-connector.ts';
 import { requireRole } from '../../identity/require-role.ts';
 import { principalOf } from '../api-middleware.ts';
@@ -85,6 +85,10 @@ export function dataConnectorsRoutes(deps: AppDeps): Router {
   router.post('/:id/code/test', adminOnly, async (req, res) => {
     const input = parseOrThrow(testCodeBlockSchema, req.body ?? {});
     res.json(await testCodeBlock(deps, principalOf(res), req.params.id, input));
+  });
+
+  router.get('/:id/code/suggestions', adminOnly, async (req, res) => {
+    res.json(await codeSuggestions(deps, principalOf(res), req.params.id));
   });
 
   router.post('/:id/security_check', adminOnly, async (req, res) => {

@@ -47,3 +47,19 @@ describe('POST /data_connectors/{id}/code/test', () => {
     expect((await app.call('POST', '/data_connectors/{id}/code/test', { params: { id: '999999' }, body: {} })).status).toBe(404);
   });
 });
+
+describe('GET /data_connectors/{id}/code/suggestions', () => {
+  it("suggests code for the draft's example response, and nothing without one", async () => {
+    await app.call('PATCH', '/data_connectors/{id}', { params: { id: connectorId }, body: { mock_response: { id: 'in_1', created: 1_700_000_000, amount_due: 1250 } } });
+    const res = await app.call('GET', '/data_connectors/{id}/code/suggestions', { params: { id: connectorId } });
+    expect(res.status).toBe(200);
+    expect(res.body.based_on).toBe('example_response');
+    expect(res.body.data.map((s: { kind: string }) => s.kind)).toEqual(['convert_timestamps']);
+    const suggested = await testCode({ code: res.body.data[0].code });
+    expect(suggested.body).toMatchObject({ success: true, result: { id: 'in_1', created: '2023-11-14T22:13:20+00:00', amount_due: 1250 } });
+
+    const bare = await app.call('POST', '/data_connectors', { body: { name: 'Bare', http_method: 'get' } });
+    const none = await app.call('GET', '/data_connectors/{id}/code/suggestions', { params: { id: bare.body.id } });
+    expect(none.body).toEqual({ type: 'list', based_on: null, data: [] });
+  });
+});
