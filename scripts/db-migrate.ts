@@ -9,12 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { DatabaseProvider } from '../server/db/database-url.ts';
 import { diffDatamodels, EMPTY_MIGRATION, type DiffSource } from '../server/db/diff-datamodels.ts';
-import { MIGRATION_LOCK_FILE, PROVIDER_PATHS, migrationLockContent } from '../server/db/migrations.ts';
-import type { SchemaFile } from '../server/db/schema-engine.ts';
+import { MIGRATION_LOCK_FILE, PROVIDER_PATHS, SCHEMA_SNAPSHOT, migrationLockContent } from '../server/db/migrations.ts';
 // @ts-expect-error plain ESM script without types
-import { derivePostgresSchema, NEUTRAL_SCHEMA, POSTGRES_SCHEMA } from './derive-postgres-schema.mjs';
+import { derivePostgresSchema } from './derive-postgres-schema.mjs';
 
-const SNAPSHOT = `${PROVIDER_PATHS.sqlite.migrations}/schema.snapshot.prisma`;
+const PROVIDERS = ['sqlite', 'postgresql'] as const;
+
+// The neutral model is the SQLite one; PostgreSQL's is derived from it.
+const forProvider = (provider: DatabaseProvider, neutral: string): string => (provider === 'sqlite' ? neutral : derivePostgresSchema(neutral));
 
 function timestamp(now = new Date()): string {
   return now.toISOString().replace(/\D/g, '').slice(0, 14);
@@ -27,33 +29,28 @@ async function main(): Promise<void> {
     console.error('usage: npm run db:migrate -- --name <what_changed>');
     process.exit(2);
   }
-  const neutral = readFileSync(NEUTRAL_SCHEMA, 'utf8');
-  const postgres = derivePostgresSchema(neutral);
-  writeFileSync(POSTGRES_SCHEMA, postgres);
-  const previous = existsSync(SNAPSHOT) ? readFileSync(SNAPSHOT, 'utf8') : null;
+  const neutral = readFileSync(PROVIDER_PATHS.sqlite.schema, 'utf8');
+  writeFileSync(PROVIDER_PATHS.postgresql.schema, forProvider('postgresql', neutral));
+  const previous = existsSync(SCHEMA_SNAPSHOT) ? readFileSync(SCHEMA_SNAPSHOT, 'utf8') : null;
 
-  const targets: Record<DatabaseProvider, { from: SchemaFile | null; to: SchemaFile }> = {
-    sqlite: { from: previous === null ? null : { path: SNAPSHOT, content: previous }, to: { path: NEUTRAL_SCHEMA, content: neutral } },
-    postgresql: { from: previous === null ? null : { path: SNAPSHOT, content: derivePostgresSchema(previous) }, to: { path: POSTGRES_SCHEMA, content: postgres } },
-  };
-  const source = (schema: SchemaFile | null): DiffSource => (schema ? { tag: 'datamodel', schema } : { tag: 'empty' });
-  const sql = {
-    sqlite: await diffDatamodels('sqlite', source(targets.sqlite.from), targets.sqlite.to),
-    postgresql: await diffDatamodels('postgresql', source(targets.postgresql.from), targets.postgresql.to),
-  };
+  const sql = {} as Record<DatabaseProvider, string>;
+  for (const provider of PROVIDERS) {
+    const from: DiffSource = previous === null ? { tag: 'empty' } : { tag: 'datamodel', schema: { path: SCHEMA_SNAPSHOT, content: forProvider(provider, previous) } };
+    sql[provider] = await diffDatamodels(provider, from, { path: PROVIDER_PATHS[provider].schema, content: forProvider(provider, neutral) });
+  }
   if (EMPTY_MIGRATION.test(sql.sqlite) && EMPTY_MIGRATION.test(sql.postgresql)) {
     console.log('prisma/schema.prisma has no changes since the last migration: nothing to create.');
     return;
   }
   const directory = `${timestamp()}_${name}`;
-  for (const provider of ['sqlite', 'postgresql'] as const) {
+  for (const provider of PROVIDERS) {
     const base = PROVIDER_PATHS[provider].migrations;
     mkdirSync(`${base}/${directory}`, { recursive: true });
     writeFileSync(`${base}/${directory}/migration.sql`, sql[provider]);
     writeFileSync(`${base}/${MIGRATION_LOCK_FILE}`, migrationLockContent(provider));
     console.log(`created ${base.slice(base.indexOf('prisma/'))}/${directory}/migration.sql`);
   }
-  writeFileSync(SNAPSHOT, neutral);
+  writeFileSync(SCHEMA_SNAPSHOT, neutral);
   execFileSync(process.execPath, [fileURLToPath(new URL('./prisma-generate.mjs', import.meta.url))], { stdio: 'inherit' });
   console.log('Migrations apply at the next start (or: npx patchbay migrate).');
 }

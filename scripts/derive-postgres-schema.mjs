@@ -4,8 +4,8 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const NEUTRAL_SCHEMA = fileURLToPath(new URL('../prisma/schema.prisma', import.meta.url));
-export const POSTGRES_SCHEMA = fileURLToPath(new URL('../prisma/postgresql/schema.prisma', import.meta.url));
+const NEUTRAL_SCHEMA = fileURLToPath(new URL('../prisma/schema.prisma', import.meta.url));
+const POSTGRES_SCHEMA = fileURLToPath(new URL('../prisma/postgresql/schema.prisma', import.meta.url));
 
 const HEADER = '// GENERATED from prisma/schema.prisma by scripts/derive-postgres-schema.mjs: do not edit.\n';
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseTargetAllowList, type TargetAllowList } from './connectors/http/target-allow-list.ts';
+import { parseAllowedModules, resolveSandboxOptions, type SandboxOptions } from './sandbox/sandbox-options.ts';
 
 // Every setting Patchbay reads comes from the environment, is validated here
 // once at start, and is documented in README.md ("Configuration").
@@ -48,8 +49,9 @@ export interface Config {
   // Outgoing email; without smtpUrl, email is kept in the outbox (GET /api/outbox).
   smtpUrl: string | undefined;
   smtpFrom: string | undefined;
-  // Python code blocks: processes kept loaded (0 turns code blocks off), time limit, importable modules.
-  sandbox: { poolSize: number; timeoutMs: number; allowedModules: string[] | undefined };
+  // Python code blocks (pool size, time limit, importable modules), or null
+  // when PATCHBAY_SANDBOX_POOL_SIZE is 0 (code blocks off).
+  sandbox: SandboxOptions | null;
 }
 
 export class ConfigError extends Error {
@@ -63,12 +65,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  let allowedPrivateTargets: TargetAllowList;
-  try {
-    allowedPrivateTargets = parseTargetAllowList(e.PATCHBAY_ALLOWED_PRIVATE_TARGETS);
-  } catch (error) {
-    throw new ConfigError(`Invalid configuration:\n  ${(error as Error).message}`);
-  }
+  const allowedPrivateTargets = orConfigError(() => parseTargetAllowList(e.PATCHBAY_ALLOWED_PRIVATE_TARGETS));
+  // Resolved here, so that a module that may not be allowed stops the start
+  // before anything else happens.
+  const sandbox = e.PATCHBAY_SANDBOX_POOL_SIZE === 0 ? null : orConfigError(() => resolveSandboxOptions({
+    poolSize: e.PATCHBAY_SANDBOX_POOL_SIZE,
+    timeoutMs: e.PATCHBAY_SANDBOX_TIMEOUT_MS,
+    allowedModules: e.PATCHBAY_SANDBOX_MODULES === undefined ? undefined : parseAllowedModules(e.PATCHBAY_SANDBOX_MODULES),
+  }));
   const dataDir = path.resolve(e.PATCHBAY_DATA_DIR);
   return {
     port: e.PORT,
@@ -82,10 +86,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedPrivateTargets,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
-    sandbox: {
-      poolSize: e.PATCHBAY_SANDBOX_POOL_SIZE,
-      timeoutMs: e.PATCHBAY_SANDBOX_TIMEOUT_MS,
-      allowedModules: e.PATCHBAY_SANDBOX_MODULES?.split(',').map((m) => m.trim()).filter(Boolean),
-    },
+    sandbox,
   };
+}
+
+function orConfigError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  ${(error as Error).message}`);
+  }
 }

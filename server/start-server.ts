@@ -17,7 +17,7 @@ import { createApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
 import { createRealtimeServer } from './realtime/realtime-server.ts';
 import { codeBlockRunner } from './sandbox/code-block-runner.ts';
-import { resolveSandboxOptions } from './sandbox/sandbox-options.ts';
+import type { SandboxOptions } from './sandbox/sandbox-options.ts';
 import { createSandboxPool, type SandboxPool } from './sandbox/sandbox-pool.ts';
 import { loadSecretKey } from './secrets/load-secret-key.ts';
 import { createSecretBox } from './secrets/secret-box.ts';
@@ -59,7 +59,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const mailer = createMailer({ db, smtpUrl: config.smtpUrl, from: config.smtpFrom });
   // The demo has no mail server: its one-time codes are printed as well.
   const revealOtpCode = config.demoData ? (line: string) => void process.stderr.write(`${line}\n`) : undefined;
-  const sandbox = config.sandbox.poolSize > 0 ? startSandbox(config, logger) : null;
+  const sandbox = config.sandbox ? startSandbox(config.sandbox, logger) : null;
   app = createApp({ db, secrets, logger, bus: realtime, http: { agent, ...systemSendTime }, ...(sandbox && { runCodeBlock: codeBlockRunner(sandbox) }), clientDistDir: CLIENT_DIST_DIR, demoApi: config.demoData, publicUrl: config.publicUrl, hostLookup: systemHostLookup, mailer, revealOtpCode });
   const stopPurge = schedulePurge(db, logger);
 
@@ -92,17 +92,10 @@ export function printDemoCredentials(accounts: { email: string; password: string
 
 // Python processes load in the background (a few seconds each), so the first
 // code block does not wait for a cold start and the server is up at once.
-function startSandbox(config: Config, logger: Logger): SandboxPool {
-  const pool = createSandboxPool(
-    resolveSandboxOptions({
-      poolSize: config.sandbox.poolSize,
-      timeoutMs: config.sandbox.timeoutMs,
-      ...(config.sandbox.allowedModules && { allowedModules: config.sandbox.allowedModules }),
-    }),
-    { onEvent: (event) => logger.debug({ sandbox: event }, 'sandbox event') },
-  );
+function startSandbox(options: SandboxOptions, logger: Logger): SandboxPool {
+  const pool = createSandboxPool(options, { onEvent: (event) => logger.debug({ sandbox: event }, 'sandbox event') });
   pool.ready().then(
-    () => logger.info({ processes: config.sandbox.poolSize }, 'Python sandbox ready'),
+    () => logger.info({ processes: options.poolSize }, 'Python sandbox ready'),
     (error: unknown) => logger.error({ err: error }, 'Python sandbox could not start; code-block connectors will fail until it does'),
   );
   return pool;

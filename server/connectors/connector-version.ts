@@ -1,4 +1,5 @@
 import { Prisma, type DataConnector, type DataConnectorVersion } from '../db/generated/sqlite/client.ts';
+import { isoSeconds } from '../http/iso-seconds.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { readAudienceIds, readAudienceRules, resolveConnectorAudience } from './audiences/connector-audience.ts';
 import type { ConnectorFieldsInput, DataInput, ObjectMapping, ResponseField } from './connector-input.ts';
@@ -24,6 +25,8 @@ export function versionConfig(version: DataConnectorVersion): VersionConfig {
 const asArray = <T>(value: Prisma.JsonValue | null | undefined): T[] => (Array.isArray(value) ? (value as T[]) : []);
 
 export const readHeaders = (v: Pick<DataConnectorVersion, 'headers'>) => asArray<StoredHeader>(v.headers);
+export const readDecryptedHeaders = (v: Pick<DataConnectorVersion, 'headers'>, secrets: SecretBox) =>
+  readHeaders(v).map((h) => ({ name: h.name, value: secrets.decrypt(h.valueEncrypted) }));
 export const readDataInputs = (v: Pick<DataConnectorVersion, 'dataInputs'>) => asArray<DataInput>(v.dataInputs);
 export const readResponseFields = (v: Pick<DataConnectorVersion, 'responseFields'>) => asArray<ResponseField>(v.responseFields);
 export const readObjectMappings = (v: Pick<DataConnectorVersion, 'objectMappings'>) => asArray<ObjectMapping>(v.objectMappings);
@@ -106,8 +109,6 @@ export function applyConnectorInput(
   if (input.response_fields !== undefined || input.mock_response) data.responseFields = responseFields as unknown as Prisma.InputJsonValue;
   return data;
 }
-
-const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function connectorSummary(connector: DataConnector, version: DataConnectorVersion) {
   return {

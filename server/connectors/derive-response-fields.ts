@@ -1,3 +1,5 @@
+import { isPlainObject } from './pipeline/own-json.ts';
+
 export type ResponseFieldType = 'unknown' | 'string' | 'integer' | 'decimal' | 'datetime' | 'boolean';
 
 export interface DerivedResponseField {
@@ -17,8 +19,6 @@ function typeOf(value: unknown): ResponseFieldType {
   if (typeof value === 'string') return ISO_DATE.test(value) ? 'datetime' : 'string';
   return 'unknown';
 }
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function exampleOf(value: unknown): DerivedResponseField['example_value'] {
   if (typeof value === 'string') return value.length > 200 ? `${value.slice(0, 200)}…` : value;

@@ -1,4 +1,5 @@
 import type { ExecutionResult } from '../db/generated/sqlite/client.ts';
+import { isoSeconds } from '../http/iso-seconds.ts';
 
 export const EXECUTION_ERROR_TYPES = [
   'request_configuration_error',
@@ -36,7 +37,7 @@ export function executionResultView(result: ExecutionResult, options: ExecutionR
     source_type: result.sourceType,
     source_id: result.sourceId,
     conversation_id: result.conversationId == null ? null : String(result.conversationId),
-    created_at: result.createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    created_at: isoSeconds(result.createdAt),
     ...(options.includeRequestUrl && { request_url: result.requestUrl }),
     ...(options.includeBodies && {
       request_body: result.requestBody,

@@ -1,4 +1,4 @@
-import { afterCursor, decodeCursor, pagesObject } from '../http/cursor.ts';
+import { afterCursor, decodeCursor, pageOf } from '../http/cursor.ts';
 import type { Actor, ConnectorDeps } from './connector-deps.ts';
 import { connectorSummary } from './connector-version.ts';
 
@@ -16,14 +16,13 @@ export async function listConnectors({ db }: Pick<ConnectorDeps, 'db'>, actor: A
     take: query.perPage + 1,
     include: { versions: true },
   });
-  const page = rows.slice(0, query.perPage);
-  const last = rows.length > query.perPage ? page[page.length - 1] : undefined;
+  const { data, pages } = pageOf(rows, query.perPage, (row) => row.updatedAt);
   return {
     type: 'list' as const,
-    data: page.map(({ versions, ...connector }) => {
+    data: data.map(({ versions, ...connector }) => {
       const version = versions.find((v) => v.kind === 'live') ?? versions.find((v) => v.kind === 'draft')!;
       return connectorSummary(connector, version);
     }),
-    pages: pagesObject(query.perPage, last ? { at: last.updatedAt, id: last.id } : null),
+    pages,
   };
 }

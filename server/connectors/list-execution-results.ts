@@ -1,4 +1,4 @@
-import { afterCursor, decodeCursor, pagesObject } from '../http/cursor.ts';
+import { afterCursor, decodeCursor, pageOf } from '../http/cursor.ts';
 import { notFound } from '../http/app-error.ts';
 import type { Actor, ConnectorDeps } from './connector-deps.ts';
 import { executionResultView, type ExecutionErrorType } from './execution-result-view.ts';
@@ -34,13 +34,8 @@ export async function listExecutionResults({ db }: Pick<ConnectorDeps, 'db'>, ac
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: query.perPage + 1,
   });
-  const page = rows.slice(0, query.perPage);
-  const last = rows.length > query.perPage ? page[page.length - 1] : undefined;
-  return {
-    type: 'list' as const,
-    data: page.map((r) => executionResultView(r, query)),
-    pages: pagesObject(query.perPage, last ? { at: last.createdAt, id: last.id } : null),
-  };
+  const { data, pages } = pageOf(rows, query.perPage, (row) => row.createdAt);
+  return { type: 'list' as const, data: data.map((r) => executionResultView(r, query)), pages };
 }
 
 export async function getExecutionResult({ db }: Pick<ConnectorDeps, 'db'>, actor: Actor, connectorId: string, resultId: string) {

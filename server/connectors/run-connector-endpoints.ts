@@ -4,15 +4,18 @@ import { z } from 'zod';
 import { deriveResponseFields } from './derive-response-fields.ts';
 import { AppError } from '../http/app-error.ts';
 import type { Actor } from './connector-deps.ts';
-import { loadConnector, MAX_ID } from './load-connector.ts';
+import { loadConnector, parseId } from './load-connector.ts';
 import type { PipelineDeps } from './pipeline/pipeline-deps.ts';
 import { runConnector, SOURCE_TYPES, type RunOutcome } from './pipeline/run-connector.ts';
 import { RunContextError } from './pipeline/run-context.ts';
 
+// Ids as strings or numbers, checked like path ids (parseId).
 const id = (field: string) =>
-  z
-    .union([z.string().regex(/^\d{1,10}$/, `${field} must be a numeric id`).transform(Number), z.number({ error: `${field} must be a numeric id` })])
-    .pipe(z.number().int(`${field} must be a numeric id`).min(1, `${field} must be a positive id`).max(MAX_ID, `${field} is not a valid id`));
+  z.union([z.string(), z.number()], { error: `${field} must be a numeric id` }).transform((value, ctx) => {
+    const parsed = parseId(String(value));
+    if (parsed === null) ctx.addIssue({ code: 'custom', message: `${field} must be a positive numeric id` });
+    return parsed ?? z.NEVER;
+  });
 
 const inputs = z.record(z.string(), z.unknown(), { error: 'inputs must be an object of data input values' }).default({});
 

@@ -15,8 +15,9 @@ import type { CustomAttributeDefinition, DataConnector, DataConnectorVersion } f
 import { AppError } from '../http/app-error.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Actor } from './connector-deps.ts';
-import { readDataInputs, readHeaders, readResponseFields } from './connector-version.ts';
+import { readDataInputs, readDecryptedHeaders, readResponseFields } from './connector-version.ts';
 import { classifyAddress } from './http/classify-address.ts';
+import { portOf } from './http/target-policy.ts';
 import { allowListMatchesAddress, allowListMatchesTarget, EMPTY_ALLOW_LIST, normaliseTargetHost, type TargetAllowList } from './http/target-allow-list.ts';
 import { loadConnector } from './load-connector.ts';
 import { isPlainObject } from './pipeline/own-json.ts';
@@ -105,8 +106,6 @@ const safeDecode = (text: string) => {
     return text;
   }
 };
-
-const portOf = (url: URL) => (url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80);
 
 // Resolves the host of a connector URL, or says why it was not resolved.
 // Without a lookup (tests, or DNS unavailable) names other than localhost are skipped.
@@ -439,7 +438,7 @@ export async function findingsFor(
   const host = parseTemplateUrl(version.url)?.hostname;
   return collectSecurityFindings({
     version,
-    headers: readHeaders(version).map((h) => ({ name: h.name, value: deps.secrets.decrypt(h.valueEncrypted) })),
+    headers: readDecryptedHeaders(version, deps.secrets),
     attributeDefinitions,
     identityVerificationEnforced: workspace.identityVerificationEnforced,
     target: target && host !== undefined && normaliseTargetHost(host) === target.host ? target : null,

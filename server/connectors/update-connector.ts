@@ -51,7 +51,7 @@ export async function updateConnector(
       if (current.executionType === 'client_side' && !current.clientFunctionName) {
         throw invalidParameter('client_function_name', 'client_function_name is required before a client-side connector can be set live');
       }
-      const findings = await findingsFor(tx as unknown as Parameters<typeof findingsFor>[0], deps, actor.workspaceId, current, target);
+      const findings = await findingsFor(tx, deps, actor.workspaceId, current, target);
       const previous = readAcknowledgement(connector);
       const pending = unacknowledgedHighFindings(findings, previous);
       if (pending.length > 0 && acknowledged !== true) throw acknowledgementRequired(pending);

@@ -12,7 +12,7 @@ export interface ConnectorReferences {
   tokenIds: string[];
 }
 
-async function loadKnownVariables(db: Db, workspaceId: number, dataInputs: DataInput[]): Promise<KnownVariables> {
+async function loadKnownVariables(db: Pick<Db, 'customAttributeDefinition'>, workspaceId: number, dataInputs: DataInput[]): Promise<KnownVariables> {
   const definitions = await db.customAttributeDefinition.findMany({ where: { workspaceId }, select: { target: true, name: true } });
   const of = (target: string) => new Set(definitions.filter((d) => d.target === target).map((d) => d.name));
   return {
@@ -47,7 +47,7 @@ function checkUrl(url: string | null, errors: ErrorItem[]) {
 
 // Checks what a connector refers to: template variables, auth tokens and the
 // attributes object mappings write to. Returns every problem found.
-export async function validateConnectorReferences(db: Db, workspaceId: number, refs: ConnectorReferences): Promise<ErrorItem[]> {
+export async function validateConnectorReferences(db: Pick<Db, 'customAttributeDefinition' | 'authToken'>, workspaceId: number, refs: ConnectorReferences): Promise<ErrorItem[]> {
   const errors: ErrorItem[] = [];
   const names = refs.dataInputs.map((i) => i.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);

@@ -4,7 +4,7 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { prepareSqliteFile, providerOf, type DatabaseProvider } from './database-url.ts';
-import { readMigrationList, readSchema } from './migrations.ts';
+import { listMigrationNames, readMigrationList, readSchema } from './migrations.ts';
 import { NO_FILTERS, withSchemaEngine } from './schema-engine.ts';
 
 export function migrationAdapterFor(url: string): SqlMigrationAwareDriverAdapterFactory {
@@ -20,13 +20,14 @@ export interface MigrateResult {
 
 export async function migrateDatabase(url: string, options: { migrationsDir?: string } = {}): Promise<MigrateResult> {
   const provider = providerOf(url);
-  const migrationsList = readMigrationList(provider, options.migrationsDir);
-  // Nothing pending: done without the engine, which on SQLite needs the file to
-  // itself (it takes an exclusive lock), so `patchbay token create` works
-  // while the server runs.
+  // Nothing pending (every start but the first after an upgrade): done
+  // without reading the SQL or starting the engine, which on SQLite needs the
+  // file to itself (it takes an exclusive lock), so `patchbay token create`
+  // works while the server runs.
   const applied = await appliedMigrations(url);
-  if (applied && migrationsList.migrationDirectories.every((m) => applied.has(m.path))) return { provider, applied: [] };
+  if (applied && listMigrationNames(provider, options.migrationsDir).every((name) => applied.has(name))) return { provider, applied: [] };
   try {
+    const migrationsList = readMigrationList(provider, options.migrationsDir);
     const { appliedMigrationNames } = await withSchemaEngine(readSchema(provider), migrationAdapterFor(url), (engine) =>
       engine.applyMigrations({ migrationsList, filters: NO_FILTERS }),
     );
@@ -57,7 +58,7 @@ async function appliedMigrations(url: string): Promise<Set<string> | null> {
   }
 }
 
-export function describeEngineError(error: unknown): string {
+function describeEngineError(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'object' && error !== null && 'message' in error) return String((error as { message: unknown }).message);
   return String(error);

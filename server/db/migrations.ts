@@ -14,6 +14,9 @@ export const PROVIDER_PATHS: Record<DatabaseProvider, { schema: string; migratio
 
 export const MIGRATION_LOCK_FILE = 'migration_lock.toml';
 
+// The model as of the last migration: `npm run db:migrate` diffs against it.
+export const SCHEMA_SNAPSHOT = `${PROVIDER_PATHS.sqlite.migrations}/schema.snapshot.prisma`;
+
 export function readSchema(provider: DatabaseProvider): SchemaFile {
   const path = PROVIDER_PATHS[provider].schema;
   return { path, content: readFileSync(path, 'utf8') };
@@ -23,11 +26,16 @@ export function migrationLockContent(provider: DatabaseProvider): string {
   return `# Written by npm run db:migrate. Do not edit.\nprovider = "${provider}"\n`;
 }
 
-export function readMigrationList(provider: DatabaseProvider, baseDir = PROVIDER_PATHS[provider].migrations): MigrationList {
-  const lockPath = `${baseDir}/${MIGRATION_LOCK_FILE}`;
-  const names = existsSync(baseDir)
+// Names of the migration folders, oldest first, without reading any SQL.
+export function listMigrationNames(provider: DatabaseProvider, baseDir = PROVIDER_PATHS[provider].migrations): string[] {
+  return existsSync(baseDir)
     ? readdirSync(baseDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()
     : [];
+}
+
+export function readMigrationList(provider: DatabaseProvider, baseDir = PROVIDER_PATHS[provider].migrations): MigrationList {
+  const lockPath = `${baseDir}/${MIGRATION_LOCK_FILE}`;
+  const names = listMigrationNames(provider, baseDir);
   return {
     baseDir,
     lockfile: { path: MIGRATION_LOCK_FILE, content: existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : null },

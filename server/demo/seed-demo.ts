@@ -18,6 +18,8 @@ const minutesAgo = (now: Date, minutes: number) => new Date(now.getTime() - minu
 // (passwords exist only in this return value). Returns null when any workspace
 // exists already, so it never seeds twice.
 export async function seedDemo(db: Db, secrets: SecretBox, options: { demoApiBaseUrl: string; now?: Date }): Promise<DemoCredentials | null> {
+  // Every start comes here: a seeded database answers before any password is hashed.
+  if ((await db.workspace.count()) > 0) return null;
   const now = options.now ?? new Date();
   const accounts = [
     { email: 'admin@patchbay.local', name: 'Alex Admin', role: 'admin' as const, password: newPassword() },
@@ -25,6 +27,7 @@ export async function seedDemo(db: Db, secrets: SecretBox, options: { demoApiBas
   ];
   const hashes = await Promise.all(accounts.map((a) => hash(a.password)));
 
+  // Hashing stays outside the transaction; the count is taken again inside it for a concurrent start.
   return db.$transaction(async (tx) => {
     if ((await tx.workspace.count()) > 0) return null;
     const workspace = await tx.workspace.create({ data: { name: 'Acme Support (demo)' } });

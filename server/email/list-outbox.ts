@@ -1,8 +1,7 @@
 import type { Db } from '../db/client.ts';
 import type { OutboxEmail } from '../db/generated/sqlite/client.ts';
-import { afterCursor, decodeCursor, pagesObject } from '../http/cursor.ts';
-
-const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+import { afterCursor, decodeCursor, pageOf } from '../http/cursor.ts';
+import { isoSeconds } from '../http/iso-seconds.ts';
 
 export function outboxEmailView(email: OutboxEmail) {
   return {
@@ -29,7 +28,6 @@ export async function listOutbox(db: Pick<Db, 'outboxEmail'>, actor: { workspace
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: query.perPage + 1,
   });
-  const page = rows.slice(0, query.perPage);
-  const last = rows.length > query.perPage ? page[page.length - 1] : undefined;
-  return { type: 'list' as const, data: page.map(outboxEmailView), pages: pagesObject(query.perPage, last ? { at: last.createdAt, id: last.id } : null) };
+  const { data, pages } = pageOf(rows, query.perPage, (row) => row.createdAt);
+  return { type: 'list' as const, data: data.map(outboxEmailView), pages };
 }

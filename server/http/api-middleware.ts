@@ -35,9 +35,12 @@ const unauthorized = (res: Response, message = 'Access Token Invalid') => {
   return new AppError(401, { code: 'unauthorized', message });
 };
 
+// The token of `Authorization: Bearer <token>`, if the request has one.
+export const bearerToken = (req: Pick<Request, 'get'>): string | undefined => /^Bearer\s+(\S+)\s*$/i.exec(req.get('Authorization') ?? '')?.[1];
+
 async function principalFromBearer(deps: ApiAuthDeps, req: Request, res: Response): Promise<Principal> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('Authorization') ?? '');
-  const token = match?.[1] ? await authenticateApiToken(deps.db, match[1], deps.now?.() ?? new Date()) : null;
+  const raw = bearerToken(req);
+  const token = raw ? await authenticateApiToken(deps.db, raw, deps.now?.() ?? new Date()) : null;
   if (!token) throw unauthorized(res);
   return { workspaceId: token.workspaceId, adminId: token.adminId, role: token.role, via: 'token', tokenId: token.tokenId, sessionId: null };
 }
@@ -67,14 +70,6 @@ export function requireApiPrincipal(deps: ApiAuthDeps): RequestHandler {
       sessionId: session.sessionId,
     };
     res.locals.principal = principal;
-    next();
-  };
-}
-
-// Bearer tokens only (no session cookie), for routes no browser calls.
-export function requireApiToken(db: Db): RequestHandler {
-  return async (req, res, next) => {
-    res.locals.principal = await principalFromBearer({ db }, req, res);
     next();
   };
 }

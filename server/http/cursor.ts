@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { AppError } from './app-error.ts';
 
 // Intercom-style opaque cursors: base64 of [timestamp in seconds, id] of the
@@ -36,3 +37,20 @@ export function afterCursor(field: string, cursor: Cursor | null) {
 export function pagesObject(perPage: number, last: { at: Date; id: number } | null) {
   return { type: 'pages' as const, per_page: perPage, next: last ? { starting_after: encodeCursor(last.at, last.id) } : null };
 }
+
+// One page of rows fetched with `take: perPage + 1`: the extra row only tells
+// that there is a next page, which starts after the page's last row.
+export function pageOf<T extends { id: number }>(rows: T[], perPage: number, at: (row: T) => Date) {
+  const data = rows.slice(0, perPage);
+  const last = rows.length > perPage ? data[data.length - 1] : undefined;
+  return { data, pages: pagesObject(perPage, last ? { at: at(last), id: last.id } : null) };
+}
+
+// The `per_page` query parameter (a string in the URL).
+export const perPageQuery = (max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `per_page must be an integer between 1 and ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(1, `per_page must be between 1 and ${max}`).max(max, `per_page must be between 1 and ${max}`))
+    .default(fallback);

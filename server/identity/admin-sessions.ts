@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import { generateCsrfToken } from './csrf.ts';
+import { hashToken, newOpaqueToken } from './opaque-token.ts';
 import type { AdminRole } from './principal.ts';
 
 // Browser sessions of admins and agents. The cookie holds 256 random bits; the
@@ -15,8 +15,6 @@ export const SESSION_ABSOLUTE_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 // Extending on every request would turn each read into a write; a minute of
 // imprecision in a 12-hour timeout does not matter.
 const LAST_SEEN_RESOLUTION_MS = 60_000;
-
-export const hashSessionToken = (value: string) => createHash('sha256').update(value).digest('hex');
 
 // When a session created at createdAt and last used at lastSeenAt ends.
 export function sessionExpiry(createdAt: Date, lastSeenAt: Date): Date {
@@ -33,13 +31,13 @@ export interface StartedSession {
 }
 
 export async function startAdminSession(db: Db, adminId: number, now: Date): Promise<StartedSession> {
-  const cookieValue = randomBytes(32).toString('base64url');
+  const cookieValue = newOpaqueToken();
   const csrfToken = generateCsrfToken();
   const expiresAt = sessionExpiry(now, now);
   await db.$transaction([
     // Sign-in is a good moment to drop this admin's dead sessions.
     db.adminSession.deleteMany({ where: { adminId, expiresAt: { lte: now } } }),
-    db.adminSession.create({ data: { id: hashSessionToken(cookieValue), adminId, csrfToken, createdAt: now, lastSeenAt: now, expiresAt } }),
+    db.adminSession.create({ data: { id: hashToken(cookieValue), adminId, csrfToken, createdAt: now, lastSeenAt: now, expiresAt } }),
   ]);
   return { cookieValue, csrfToken, expiresAt, cookieExpiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_LIFETIME_MS) };
 }
@@ -55,7 +53,7 @@ export interface AdminSessionInfo {
 // The live session the cookie value stands for, extended by this use; null
 // when there is none or it has expired (an expired one is deleted).
 export async function authenticateAdminSession(db: Db, cookieValue: string, now: Date): Promise<AdminSessionInfo | null> {
-  const id = hashSessionToken(cookieValue);
+  const id = hashToken(cookieValue);
   const session = await db.adminSession.findUnique({
     where: { id },
     include: { admin: { select: { id: true, email: true, name: true, role: true, workspace: { select: { id: true, name: true } } } } },
@@ -77,6 +75,6 @@ export async function authenticateAdminSession(db: Db, cookieValue: string, now:
 }
 
 export async function endAdminSession(db: Db, cookieValue: string): Promise<boolean> {
-  const { count } = await db.adminSession.deleteMany({ where: { id: hashSessionToken(cookieValue) } });
+  const { count } = await db.adminSession.deleteMany({ where: { id: hashToken(cookieValue) } });
   return count > 0;
 }

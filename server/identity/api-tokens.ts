@@ -1,33 +1,29 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.ts';
+import type { ApiToken } from '../db/generated/sqlite/client.ts';
+import { hashToken, MAX_TOKEN_LENGTH, newOpaqueToken } from './opaque-token.ts';
 import type { AdminRole } from './principal.ts';
 
 const TOKEN_PREFIX = 'pb_';
 const SHOWN_PREFIX_LENGTH = TOKEN_PREFIX.length + 6;
 
-// Tokens carry 256 random bits, so a plain SHA-256 is enough to store them:
-// nobody can brute-force the pre-image, and lookups stay a single indexed read.
-export const hashApiToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
 export interface CreatedApiToken {
-  id: number;
-  name: string;
-  prefix: string;
+  record: ApiToken;
+  // The token itself: shown once, never stored.
   token: string;
 }
 
 export async function createApiToken(db: Db, input: { workspaceId: number; name: string; createdByAdminId?: number | null }): Promise<CreatedApiToken> {
-  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const token = newOpaqueToken(TOKEN_PREFIX);
   const record = await db.apiToken.create({
     data: {
       workspaceId: input.workspaceId,
       name: input.name,
       prefix: token.slice(0, SHOWN_PREFIX_LENGTH),
-      tokenHash: hashApiToken(token),
+      tokenHash: hashToken(token),
       createdByAdminId: input.createdByAdminId ?? null,
     },
   });
-  return { id: record.id, name: record.name, prefix: record.prefix, token };
+  return { record, token };
 }
 
 export interface ApiPrincipal {
@@ -42,8 +38,8 @@ export interface ApiPrincipal {
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 export async function authenticateApiToken(db: Db, token: string, now = new Date()): Promise<ApiPrincipal | null> {
-  if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-  const record = await db.apiToken.findUnique({ where: { tokenHash: hashApiToken(token) }, include: { createdByAdmin: { select: { role: true } } } });
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > MAX_TOKEN_LENGTH) return null;
+  const record = await db.apiToken.findUnique({ where: { tokenHash: hashToken(token) }, include: { createdByAdmin: { select: { role: true } } } });
   if (!record || record.revokedAt) return null;
   // Recording every use would turn each read into a write; a minute is precise enough.
   if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {

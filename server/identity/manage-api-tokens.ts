@@ -32,9 +32,8 @@ export async function listApiTokens(db: Db, principal: Pick<Principal, 'workspac
 }
 
 export async function issueApiToken(db: Db, principal: Pick<Principal, 'workspaceId' | 'adminId'>, input: z.output<typeof createApiTokenSchema>) {
-  const created = await createApiToken(db, { workspaceId: principal.workspaceId, name: input.name, createdByAdminId: principal.adminId });
-  const record = await db.apiToken.findUniqueOrThrow({ where: { id: created.id } });
-  return { ...apiTokenView(record), token: created.token };
+  const { record, token } = await createApiToken(db, { workspaceId: principal.workspaceId, name: input.name, createdByAdminId: principal.adminId });
+  return { ...apiTokenView(record), token };
 }
 
 const tokenNotFound = () => notFound('api_token_not_found', 'API token not found');

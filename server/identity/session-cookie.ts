@@ -1,17 +1,15 @@
 import { parseCookie, stringifySetCookie } from 'cookie';
+import { MAX_TOKEN_LENGTH } from './opaque-token.ts';
 
 // The browser session of an admin: an opaque random value in an httpOnly
 // cookie. SameSite=Lax keeps it off cross-site subrequests and form posts;
 // writes additionally need the session's CSRF token (see csrf.ts).
 export const SESSION_COOKIE = 'patchbay_session';
 
-// Longer values are never ours; refusing them early avoids hashing junk.
-const MAX_COOKIE_VALUE_LENGTH = 200;
-
 export function readSessionCookie(cookieHeader: string | undefined): string | null {
   if (!cookieHeader) return null;
   const value = parseCookie(cookieHeader)[SESSION_COOKIE];
-  return value && value.length <= MAX_COOKIE_VALUE_LENGTH ? value : null;
+  return value && value.length <= MAX_TOKEN_LENGTH ? value : null;
 }
 
 export interface CookieContext {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { isPlainObject } from '../connectors/pipeline/own-json.ts';
 import { Prisma } from '../db/client.ts';
 import type { Contact, Workspace } from '../db/generated/sqlite/client.ts';
 import { AppError } from '../http/app-error.ts';
@@ -102,8 +103,8 @@ async function upsertContact(tx: Prisma.TransactionClient, workspaceId: number, 
   if (changes.email !== undefined && changes.email !== contact.email?.toLowerCase()) Object.assign(data, { email: changes.email, emailVerifiedAt: null });
   if (changes.name !== undefined && changes.name !== contact.name) data.name = changes.name;
   if (Object.keys(changes.attributes).length > 0) {
-    const current = contact.customAttributes && typeof contact.customAttributes === 'object' && !Array.isArray(contact.customAttributes) ? contact.customAttributes : {};
-    data.customAttributes = { ...(current as Record<string, AttributeValue>), ...changes.attributes };
+    const current = isPlainObject(contact.customAttributes) ? (contact.customAttributes as Record<string, AttributeValue>) : {};
+    data.customAttributes = { ...current, ...changes.attributes };
   }
   return tx.contact.update({ where: { id: contact.id }, data });
 }

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type FetchImplementation, type JWTPayload, type RemoteJWKSet } from 'jose';
 import { fetch as undiciFetch } from 'undici';
 import { z } from 'zod';
+import { isPlainObject } from '../connectors/pipeline/own-json.ts';
 import type { Workspace } from '../db/generated/sqlite/client.ts';
 import { AppError } from '../http/app-error.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
@@ -68,8 +69,6 @@ function decodeJsonSegment(segment: string, what: string): unknown {
     return reject('jwt_malformed', `The token's ${what} is not JSON`);
   }
 }
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 // What jose does not check, or reports in a way that would make the reason
 // ambiguous, is checked here first: size, shape, `alg: none`, the algorithm.

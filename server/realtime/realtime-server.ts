@@ -2,7 +2,7 @@
 // room and may join the rooms of conversations in that workspace.
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { z } from 'zod';
+import { parseId } from '../connectors/load-connector.ts';
 import type { Db } from '../db/client.ts';
 import { authenticateApiToken } from '../identity/api-tokens.ts';
 import type { Logger } from '../logger.ts';
@@ -13,7 +13,12 @@ export interface RealtimeServer extends RealtimeBus {
   close(): Promise<void>;
 }
 
-const joinSchema = z.strictObject({ conversation_id: z.union([z.string().regex(/^\d+$/), z.number().int().positive()]) });
+// `{ conversation_id }` as a string or a number, checked like path ids.
+function conversationIdOf(payload: unknown): number | null {
+  const raw = typeof payload === 'object' && payload !== null ? (payload as { conversation_id?: unknown }).conversation_id : undefined;
+  return typeof raw === 'string' || typeof raw === 'number' ? parseId(String(raw)) : null;
+}
+const INVALID_ID = 'conversation_id must be a positive integer';
 
 type Ack = (reply: { ok: true } | { ok: false; error: string }) => void;
 
@@ -38,9 +43,8 @@ export function createRealtimeServer(httpServer: HttpServer, deps: { db: Db; log
 
     socket.on('conversation.join', async (payload: unknown, ack?: Ack) => {
       const reply: Ack = typeof ack === 'function' ? ack : () => {};
-      const parsed = joinSchema.safeParse(payload);
-      if (!parsed.success) return reply({ ok: false, error: 'conversation_id must be a positive integer' });
-      const id = Number(parsed.data.conversation_id);
+      const id = conversationIdOf(payload);
+      if (id === null) return reply({ ok: false, error: INVALID_ID });
       const conversation = await deps.db.conversation.findFirst({ where: { id, workspaceId }, select: { id: true } });
       if (!conversation) return reply({ ok: false, error: `conversation ${id} not found` });
       await socket.join(conversationRoom(id));
@@ -48,9 +52,9 @@ export function createRealtimeServer(httpServer: HttpServer, deps: { db: Db; log
     });
 
     socket.on('conversation.leave', async (payload: unknown, ack?: Ack) => {
-      const parsed = joinSchema.safeParse(payload);
-      if (parsed.success) await socket.leave(conversationRoom(Number(parsed.data.conversation_id)));
-      if (typeof ack === 'function') ack(parsed.success ? { ok: true } : { ok: false, error: 'conversation_id must be a positive integer' });
+      const id = conversationIdOf(payload);
+      if (id !== null) await socket.leave(conversationRoom(id));
+      if (typeof ack === 'function') ack(id !== null ? { ok: true } : { ok: false, error: INVALID_ID });
     });
   });
 

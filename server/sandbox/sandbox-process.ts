@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { isPlainObject } from '../connectors/pipeline/own-json.ts';
 import type { CodeBlockError } from './code-block-result.ts';
 import type { SandboxCommand } from './sandbox-command.ts';
 
@@ -90,7 +91,7 @@ export class SandboxProcess {
         this.kill();
       }, limits.startTimeoutMs);
       const onMessage = (message: unknown) => {
-        if (!isObject(message)) return;
+        if (!isPlainObject(message)) return;
         if (message.type === 'failed') {
           clearTimeout(timer);
           reject(new Error(String(message.message ?? 'the sandbox process failed to start')));
@@ -182,7 +183,7 @@ export class SandboxProcess {
   }
 
   private onMessage(message: unknown, limits: { maxDebugOutputBytes: number; maxResultBytes: number }): void {
-    if (!isObject(message)) return;
+    if (!isPlainObject(message)) return;
     if (message.type === 'result' && this.inflight && message.id === this.inflight.id) {
       const reply = parseReply(message, limits);
       if (!reply) {
@@ -226,7 +227,7 @@ const REQUIRED_REFUSALS: Record<Exclude<keyof ContainmentReport, 'envKeys'>, rea
 };
 
 function containmentProblem(report: unknown): string | null {
-  if (!isObject(report)) return 'no containment report';
+  if (!isPlainObject(report)) return 'no containment report';
   const problems: string[] = [];
   for (const [key, refusals] of Object.entries(REQUIRED_REFUSALS)) {
     const seen = report[key];
@@ -248,14 +249,10 @@ function parseReply(message: Record<string, unknown>, limits: { maxDebugOutputBy
     return { ...base, outcome: { ok: true, resultJson: message.resultJson } };
   }
   const error = message.error;
-  if (message.ok !== false || !isObject(error)) return null;
+  if (message.ok !== false || !isPlainObject(error)) return null;
   if (typeof error.type !== 'string' || typeof error.message !== 'string') return null;
   const line = typeof error.line === 'number' && Number.isInteger(error.line) && error.line > 0 ? error.line : null;
   return { ...base, outcome: { ok: false, error: { type: error.type.slice(0, 200), message: error.message.slice(0, 4000), line } } };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function lastLines(text: string): string {

@@ -30,3 +30,14 @@ describe('PATCHBAY_ALLOWED_PRIVATE_TARGETS', () => {
     expect(() => loadConfig({ PATCHBAY_ALLOWED_PRIVATE_TARGETS: '127.0.0.1,http://x.test' })).toThrow(/PATCHBAY_ALLOWED_PRIVATE_TARGETS entry "http:\/\/x.test" is a URL/);
   });
 });
+
+describe('PATCHBAY_SANDBOX_*', () => {
+  it('resolves the sandbox options at load, or none when the pool size is 0', () => {
+    expect(loadConfig({ PATCHBAY_SANDBOX_MODULES: 'json, math' }).sandbox).toMatchObject({ poolSize: 2, timeoutMs: 2000, allowedModules: ['json', 'math'] });
+    expect(loadConfig({ PATCHBAY_SANDBOX_POOL_SIZE: '0' }).sandbox).toBeNull();
+  });
+
+  it('refuses a module that code blocks may not import before anything starts', () => {
+    expect(() => loadConfig({ PATCHBAY_SANDBOX_MODULES: 'json,os' })).toThrow(/Invalid configuration:[\s\S]*allowedModules: os cannot be allowed/);
+  });
+});

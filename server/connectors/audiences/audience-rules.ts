@@ -19,6 +19,7 @@
 //                               or { "days_ago": n }, relative to the time of the check
 // Validation (parseAudienceRules) reports every problem with its path.
 import { z } from 'zod';
+import { isPlainObject as isObject } from '../pipeline/own-json.ts';
 
 export const CONTACT_ROLES = ['user', 'lead', 'visitor'] as const;
 export type ContactRoleValue = (typeof CONTACT_ROLES)[number];
@@ -51,7 +52,6 @@ export interface RuleIssue {
   message: string;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : JSON.stringify(v));
 const list = (values: readonly string[]) => values.join(', ');
 

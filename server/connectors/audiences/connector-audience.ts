@@ -7,6 +7,7 @@
 import type { Db } from '../../db/client.ts';
 import type { DataConnectorVersion } from '../../db/generated/sqlite/client.ts';
 import { AppError, type ErrorItem } from '../../http/app-error.ts';
+import { isPlainObject } from '../pipeline/own-json.ts';
 import { checkRuleAttributes } from './audience-references.ts';
 import type { AudienceGroup } from './audience-rules.ts';
 import { matchesAudience, type AudienceSubject } from './matches-audience.ts';
@@ -18,7 +19,7 @@ type AudienceColumns = Pick<DataConnectorVersion, 'audienceMode' | 'audienceIds'
 
 export const readAudienceIds = (v: Pick<DataConnectorVersion, 'audienceIds'>): string[] => (Array.isArray(v.audienceIds) ? v.audienceIds.map(String) : []);
 export const readAudienceRules = (v: Pick<DataConnectorVersion, 'audienceRules'>): AudienceGroup | null =>
-  v.audienceRules !== null && typeof v.audienceRules === 'object' && !Array.isArray(v.audienceRules) ? (v.audienceRules as AudienceGroup) : null;
+  isPlainObject(v.audienceRules) ? (v.audienceRules as AudienceGroup) : null;
 export const readRoleAudiences = (v: Pick<DataConnectorVersion, 'audiences'>): string[] => (Array.isArray(v.audiences) ? v.audiences.map(String) : []);
 
 export interface ConnectorAudienceInput {

@@ -2,14 +2,13 @@
 import type { Db, Prisma } from '../../db/client.ts';
 import type { Audience } from '../../db/generated/sqlite/client.ts';
 import { AppError, conflict, notFound } from '../../http/app-error.ts';
+import { isoSeconds } from '../../http/iso-seconds.ts';
 import type { Actor } from '../connector-deps.ts';
 import { parseId } from '../load-connector.ts';
 import type { CreateAudienceInput, UpdateAudienceInput } from './audience-input.ts';
 import { checkRuleAttributes } from './audience-references.ts';
 import type { AudienceGroup } from './audience-rules.ts';
 import { connectorsTargetingAudience } from './connector-audience.ts';
-
-const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function audienceView(audience: Audience) {
   return {
@@ -44,7 +43,7 @@ export async function getAudience({ db }: { db: Db }, actor: Actor, id: string) 
 
 export async function createAudience({ db }: { db: Db }, actor: Actor, input: CreateAudienceInput) {
   return db.$transaction(async (tx) => {
-    const errors = await checkRuleAttributes(tx as unknown as Db, actor.workspaceId, input.rules, 'rules');
+    const errors = await checkRuleAttributes(tx, actor.workspaceId, input.rules, 'rules');
     if (errors.length > 0) throw new AppError(422, errors);
     if (await tx.audience.findFirst({ where: { workspaceId: actor.workspaceId, name: input.name } })) throw nameTaken(input.name);
     const audience = await tx.audience.create({
@@ -58,7 +57,7 @@ export async function updateAudience({ db }: { db: Db }, actor: Actor, id: strin
   return db.$transaction(async (tx) => {
     const audience = await findAudience(tx, actor.workspaceId, id);
     if (input.rules) {
-      const errors = await checkRuleAttributes(tx as unknown as Db, actor.workspaceId, input.rules, 'rules');
+      const errors = await checkRuleAttributes(tx, actor.workspaceId, input.rules, 'rules');
       if (errors.length > 0) throw new AppError(422, errors);
     }
     if (input.name !== undefined && input.name !== audience.name && (await tx.audience.findFirst({ where: { workspaceId: actor.workspaceId, name: input.name } }))) {
@@ -81,7 +80,7 @@ export async function updateAudience({ db }: { db: Db }, actor: Actor, id: strin
 export async function deleteAudience({ db }: { db: Db }, actor: Actor, id: string) {
   return db.$transaction(async (tx) => {
     const audience = await findAudience(tx, actor.workspaceId, id);
-    const users = await connectorsTargetingAudience(tx as unknown as Db, actor.workspaceId, audience.id);
+    const users = await connectorsTargetingAudience(tx, actor.workspaceId, audience.id);
     if (users.length > 0) {
       throw conflict('audience_in_use', `Audience is targeted by data connector(s) ${users.map((n) => `"${n}"`).join(', ')}; change their audience first`);
     }

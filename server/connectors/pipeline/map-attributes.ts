@@ -1,6 +1,7 @@
 // Object mappings: response values -> contact ("user") and conversation custom
 // attributes. Pure: computes what would change; write-execution-result.ts writes it.
 import type { ObjectMapping } from '../connector-input.ts';
+import { isPlainObject } from './own-json.ts';
 import { readPath } from './read-path.ts';
 
 export type AttributeValue = string | number | boolean | null;
@@ -35,6 +36,6 @@ export function mapAttributes(data: unknown, mappings: ObjectMapping[]): Attribu
 
 // Only the attributes whose value really changes, so events carry only what changed.
 export function changedAttributes(current: unknown, writes: Record<string, AttributeValue>): Record<string, AttributeValue> {
-  const existing = current !== null && typeof current === 'object' && !Array.isArray(current) ? (current as Record<string, unknown>) : {};
+  const existing = isPlainObject(current) ? current : {};
   return Object.fromEntries(Object.entries(writes).filter(([name, value]) => existing[name] !== value));
 }

@@ -2,7 +2,7 @@
 // them: "customer.address.city", "lines.data.0.amount". Only own properties
 // are read, so a path can never reach Object.prototype or a constructor.
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
-const ARRAY_INDEX = /^(0|[1-9]\d*)$/;
+export const ARRAY_INDEX = /^(0|[1-9]\d*)$/;
 
 export function splitPath(path: string): string[] {
   return path === '' ? [] : path.split('.');

@@ -1,6 +1,7 @@
 import type { ResponseField } from '../connector-input.ts';
 import { cloneJson, defineOwn } from './own-json.ts';
-import { isForbiddenSegment, splitPath } from './read-path.ts';
+import { ARRAY_INDEX, isForbiddenSegment, splitPath } from './read-path.ts';
+import { formEncode, wellFormed } from './render-request.ts';
 import { shapedKeyPath } from './shape-response.ts';
 
 // What execution logs may keep of a request and its response.
@@ -41,8 +42,6 @@ export type RedactField = Pick<ResponseField, 'path'> & Partial<Pick<ResponseFie
 // shapeResponse in redacted_access mode, keyed by label (or path when a field
 // has no label); only selected fields are there. A full_access body is raw.
 export type LoggedBodyForm = 'raw' | 'shaped';
-
-const ARRAY_INDEX = /^(0|[1-9]\d*)$/;
 
 // Replaces the value at `keys` inside `root` (in place) when it exists.
 function redactAt(root: unknown, keys: string[]) {
@@ -85,7 +84,6 @@ const MIN_BASE64_CORE = 6;
 const MAX_PAIRED_SECRETS = 32;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const toBase64Url = (b64: string) => b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
 // The stretches of base64 that depend only on the secret's own bytes, for each
@@ -108,14 +106,14 @@ function base64Forms(text: string): string[] {
 
 // Every way a secret commonly shows up in a log line.
 export function secretForms(secret: string): string[] {
-  const text = secret.replace(LONE_SURROGATE, '\uFFFD');
+  const text = wellFormed(secret);
   const percent = encodeURIComponent(text);
   const json = JSON.stringify(text).slice(1, -1);
   return [
     secret,
     percent,
     percent.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
-    new URLSearchParams([['', text]]).toString().slice(1),
+    formEncode(text),
     json,
     json.replace(/\//g, '\\/'),
     ...base64Forms(text),

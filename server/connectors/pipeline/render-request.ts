@@ -89,7 +89,7 @@ function interleave(tokens: Tokens, render: (name: string, index: number) => str
 
 // Lone surrogates would make encodeURIComponent throw; replace them as a UTF-8 encoder would.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const wellFormed = (text: string) => text.replace(LONE_SURROGATE, '\uFFFD');
+export const wellFormed = (text: string) => text.replace(LONE_SURROGATE, '\uFFFD');
 
 // A value as text: what it looks like in a URL, a header, a JSON string or a form.
 export function valueAsText(value: unknown): string {
@@ -354,7 +354,7 @@ export function isJsonBodyTemplate(body: string): boolean {
   }
 }
 
-function formEncode(text: string): string {
+export function formEncode(text: string): string {
   return new URLSearchParams([['', text]]).toString().slice(1);
 }
 

@@ -2,7 +2,7 @@
 // gate -> inputs -> request -> send -> shape -> map -> log -> outcome.
 import type { DataConnectorVersion } from '../../db/generated/sqlite/client.ts';
 import { loadAuthTokens, resolveAuthToken, TokenRefreshError, type ResolvedToken } from '../auth-tokens/resolve-auth-tokens.ts';
-import { readDataInputs, readHeaders, readObjectMappings, readResponseFields, readTokenIds } from '../connector-version.ts';
+import { readDataInputs, readDecryptedHeaders, readObjectMappings, readResponseFields, readTokenIds } from '../connector-version.ts';
 import type { ExecutionErrorType } from '../execution-result-view.ts';
 import { withIdempotencyKey } from '../http/idempotency-key.ts';
 import { parseResponseBody } from '../http/parse-response-body.ts';
@@ -85,7 +85,6 @@ interface Progress {
 }
 
 export async function runConnector(deps: PipelineDeps, request: RunConnectorRequest): Promise<RunOutcome> {
-  const now = deps.now ?? (() => new Date());
   const started = performance.now();
   const connector = await deps.db.dataConnector.findFirst({
     where: { id: request.connectorId, workspaceId: request.workspaceId },
@@ -193,9 +192,8 @@ async function execute(deps: PipelineDeps, request: RunConnectorRequest, version
 
   // request
   if (!version.url) throw new PipelineFailure('request_configuration_error', 'the connector has no URL');
-  const tokens = await loadAuthTokens(deps.db, request.workspaceId, readTokenIds(version));
   const lookup = (name: string) => (Object.hasOwn(inputs, name) ? inputs[name] : contextValue(context, name));
-  const headers = readHeaders(version).map((h) => ({ name: h.name, value: deps.secrets.decrypt(h.valueEncrypted) }));
+  const headers = readDecryptedHeaders(version, deps.secrets);
   progress.secrets.push(...headers.map((h) => h.value).filter((v) => v.length >= 8));
   progress.rendered = renderRequest({ method: version.httpMethod, url: version.url, headers, body: version.body }, lookup);
 
@@ -206,7 +204,7 @@ async function execute(deps: PipelineDeps, request: RunConnectorRequest, version
     if (version.mockResponse === null) throw new PipelineFailure('request_configuration_error', 'the connector has no example response; add one or test against the live API');
     body = version.mockResponse;
   } else {
-    const response = await sendWithTokens(deps, version, tokens, progress);
+    const response = await sendWithTokens(deps, request.workspaceId, version, progress);
     if (response.status < 200 || response.status >= 300) {
       progress.parsed = safeParse(response);
       throw new PipelineFailure('3rd_party_error', `the API answered HTTP ${response.status}`);
@@ -236,8 +234,10 @@ async function execute(deps: PipelineDeps, request: RunConnectorRequest, version
   progress.writes = mapAttributes(body, readObjectMappings(version));
 }
 
-async function sendWithTokens(deps: PipelineDeps, version: DataConnectorVersion, tokens: Awaited<ReturnType<typeof loadAuthTokens>>, progress: Progress): Promise<SendResult> {
+async function sendWithTokens(deps: PipelineDeps, workspaceId: number, version: DataConnectorVersion, progress: Progress): Promise<SendResult> {
   const rendered = progress.rendered!;
+  // Loaded only when the API is called: example-response runs need no tokens.
+  const tokens = await loadAuthTokens(deps.db, workspaceId, readTokenIds(version));
   const budgetMs = Math.min(MAX_BUDGET_MS, version.timeoutMs ?? MAX_BUDGET_MS);
   const deadline = performance.now() + budgetMs;
   const tokenDeps = {

@@ -15,15 +15,9 @@ import { updateConnector } from '../../connectors/update-connector.ts';
 import { requireRole } from '../../identity/require-role.ts';
 import { principalOf } from '../api-middleware.ts';
 import type { AppDeps } from '../app-deps.ts';
+import { perPageQuery } from '../cursor.ts';
 import { parseOrThrow } from '../validation.ts';
 
-const perPage = (max: number, fallback: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, `per_page must be an integer between 1 and ${max}`)
-    .transform(Number)
-    .pipe(z.number().min(1, `per_page must be between 1 and ${max}`).max(max, `per_page must be between 1 and ${max}`))
-    .default(fallback);
 const flag = (name: string) => z.enum(['true', 'false'], { error: `${name} must be true or false` }).transform((v) => v === 'true');
 const unixTime = (name: string) =>
   z
@@ -31,10 +25,10 @@ const unixTime = (name: string) =>
     .regex(/^\d{1,12}$/, `${name} must be a Unix timestamp (integer)`)
     .transform((v) => new Date(Number(v) * 1000));
 
-const listQuery = z.object({ per_page: perPage(50, 20), starting_after: z.string().max(500).optional() });
+const listQuery = z.object({ per_page: perPageQuery(50, 20), starting_after: z.string().max(500).optional() });
 const getQuery = z.object({ state_version: z.enum(['draft', 'live'], { error: 'Invalid state_version. Must be one of: live, draft' }).default('live') });
 const resultsQuery = z.object({
-  per_page: perPage(30, 10),
+  per_page: perPageQuery(30, 10),
   starting_after: z.string().max(500).optional(),
   success: flag('success').optional(),
   error_type: z.enum(EXECUTION_ERROR_TYPES, { error: `Invalid error_type. Must be one of: ${EXECUTION_ERROR_TYPES.join(', ')}` }).optional(),

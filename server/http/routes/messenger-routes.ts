@@ -2,7 +2,7 @@ import express, { Router, type RequestHandler } from 'express';
 import { bootMessenger, messengerContactView } from '../../messenger/messenger-boot.ts';
 import { createMailer } from '../../email/mailer.ts';
 import { otpRoutes } from '../../identity/otp/otp-routes.ts';
-import { authenticateMessengerSession, messengerSessionOf, requireMessengerSession } from '../../messenger/messenger-sessions.ts';
+import { messengerSessionFromRequest, messengerSessionOf, requireMessengerSession } from '../../messenger/messenger-sessions.ts';
 import { assignRequestId } from '../api-middleware.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../app-error.ts';
@@ -72,8 +72,7 @@ export function messengerRoutes(deps: AppDeps): Router {
       logger: deps.logger,
       revealCode: deps.revealOtpCode,
       resolveMessengerContact: async (req) => {
-        const token = /^Bearer\s+(\S+)\s*$/i.exec(req.get('Authorization') ?? '')?.[1];
-        const session = token ? await authenticateMessengerSession(deps, token) : null;
+        const session = await messengerSessionFromRequest(deps, req);
         return session && { workspaceId: session.workspaceId, contactId: session.contactId };
       },
     }),

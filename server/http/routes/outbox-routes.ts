@@ -4,15 +4,11 @@ import { listOutbox } from '../../email/list-outbox.ts';
 import { requireRole } from '../../identity/require-role.ts';
 import { principalOf } from '../api-middleware.ts';
 import type { AppDeps } from '../app-deps.ts';
+import { perPageQuery } from '../cursor.ts';
 import { parseOrThrow } from '../validation.ts';
 
 const listQuery = z.object({
-  per_page: z
-    .string()
-    .regex(/^\d+$/, 'per_page must be an integer between 1 and 50')
-    .transform(Number)
-    .pipe(z.number().min(1, 'per_page must be between 1 and 50').max(50, 'per_page must be between 1 and 50'))
-    .default(20),
+  per_page: perPageQuery(50, 20),
   starting_after: z.string().max(500).optional(),
 });
 

@@ -36,5 +36,3 @@ export class OtpError extends AppError {
     super(status, { code: otpCode, message, ...(field && { field }) });
   }
 }
-
-export const secondsUntil = (from: Date, until: Date) => Math.max(1, Math.ceil((until.getTime() - from.getTime()) / 1000));

@@ -5,10 +5,12 @@
 // attempts_left, expires_at, retry_after_seconds (and a Retry-After header).
 import { randomUUID } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { AppError } from '../../http/app-error.ts';
 import { parseOrThrow } from '../../http/validation.ts';
+import { messengerSessionInvalid } from '../../messenger/messenger-sessions.ts';
+import { createRateLimiter, takePoint, type RateLimit, type RateLimitStore } from '../rate-limit.ts';
 import type { OtpDeps } from './otp-deps.ts';
 import { OtpError } from './otp-error.ts';
 import { requestOtp } from './request-otp.ts';
@@ -19,24 +21,19 @@ export interface MessengerContact {
   contactId: number;
 }
 
-export interface OtpRateLimit {
-  points: number;
-  durationSeconds: number;
-}
-
 export interface OtpRouteDeps extends OtpDeps {
   // The contact of the calling messenger session, or null (401).
   resolveMessengerContact: (req: Request, res: Response) => Promise<MessengerContact | null> | MessengerContact | null;
   // Per client address, on top of the per-contact limits kept in the database.
-  rateLimit?: Partial<Record<'request' | 'verify', OtpRateLimit>> | undefined;
-  // rate-limiter-flexible store; RateLimiterMemory counts in this process only.
-  rateLimitStore?: ((options: { keyPrefix: string; points: number; duration: number }) => RateLimiterAbstract) | undefined;
+  rateLimit?: Partial<Record<'request' | 'verify', RateLimit>> | undefined;
+  // See rate-limit.ts; by default the counts live in this process.
+  rateLimitStore?: RateLimitStore | undefined;
 }
 
 export const DEFAULT_OTP_ROUTE_LIMITS = {
   request: { points: 10, durationSeconds: 60 },
   verify: { points: 20, durationSeconds: 60 },
-} as const satisfies Record<string, OtpRateLimit>;
+} as const satisfies Record<string, RateLimit>;
 
 const conversationId = z
   .union([z.string().regex(/^[1-9]\d{0,9}$/, 'conversation_id must be a conversation id').transform(Number), z.number().int('conversation_id must be a conversation id').positive('conversation_id must be a conversation id')])
@@ -50,10 +47,9 @@ const verifySchema = z.strictObject({
 
 export function otpRoutes(deps: OtpRouteDeps): Router {
   const router = Router();
-  const store = deps.rateLimitStore ?? ((options) => new RateLimiterMemory(options));
   const limiters = {
-    request: limiterFor(store, 'otp_request', deps.rateLimit?.request ?? DEFAULT_OTP_ROUTE_LIMITS.request),
-    verify: limiterFor(store, 'otp_verify', deps.rateLimit?.verify ?? DEFAULT_OTP_ROUTE_LIMITS.verify),
+    request: createRateLimiter(deps.rateLimitStore, 'otp_request', deps.rateLimit?.request ?? DEFAULT_OTP_ROUTE_LIMITS.request),
+    verify: createRateLimiter(deps.rateLimitStore, 'otp_verify', deps.rateLimit?.verify ?? DEFAULT_OTP_ROUTE_LIMITS.verify),
   };
 
   router.use((_req, res, next) => {
@@ -63,12 +59,10 @@ export function otpRoutes(deps: OtpRouteDeps): Router {
   router.use(express.json({ limit: '16kb', strict: false }));
 
   const caller = async (req: Request, res: Response, limiter: RateLimiterAbstract): Promise<MessengerContact> => {
-    await consume(limiter, req.ip ?? 'unknown');
+    const wait = await takePoint(limiter, req.ip ?? 'unknown');
+    if (wait !== null) throw new OtpError(429, 'otp_rate_limited', `Too many requests; try again in ${wait} seconds.`, { retryAfterSeconds: wait });
     const contact = await deps.resolveMessengerContact(req, res);
-    if (!contact) {
-      res.setHeader('WWW-Authenticate', 'Bearer');
-      throw new AppError(401, { code: 'messenger_session_invalid', message: 'The messenger session is missing, unknown or expired; boot the messenger again' });
-    }
+    if (!contact) throw messengerSessionInvalid(res);
     return contact;
   };
 
@@ -86,20 +80,6 @@ export function otpRoutes(deps: OtpRouteDeps): Router {
 
   router.use(otpErrorHandler(deps));
   return router;
-}
-
-function limiterFor(store: NonNullable<OtpRouteDeps['rateLimitStore']>, keyPrefix: string, limit: OtpRateLimit) {
-  return store({ keyPrefix, points: limit.points, duration: limit.durationSeconds });
-}
-
-async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
-  try {
-    await limiter.consume(key, 1);
-  } catch (rejection) {
-    if (!(rejection instanceof RateLimiterRes)) throw rejection;
-    const wait = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-    throw new OtpError(429, 'otp_rate_limited', `Too many requests; try again in ${wait} seconds.`, { retryAfterSeconds: wait });
-  }
 }
 
 function otpErrorHandler(deps: Pick<OtpDeps, 'logger'>): ErrorRequestHandler {

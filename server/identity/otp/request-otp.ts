@@ -4,7 +4,8 @@ import type { Prisma } from '../../db/client.ts';
 import { MailDeliveryError } from '../../email/mailer.ts';
 import { generateCode, hashCode, maskEmail, normaliseEmail } from './otp-code.ts';
 import { clockOf, policyOf, type OtpDeps } from './otp-deps.ts';
-import { OtpError, secondsUntil } from './otp-error.ts';
+import { retryAfterSeconds } from '../rate-limit.ts';
+import { OtpError } from './otp-error.ts';
 
 export interface OtpTarget {
   workspaceId: number;
@@ -59,13 +60,13 @@ export async function requestOtp(deps: OtpDeps, target: OtpTarget): Promise<OtpC
     const lastSent = recent.reduce<Date | null>((latest, c) => (!latest || c.lastSentAt > latest ? c.lastSentAt : latest), null);
     if (lastSent && now.getTime() - lastSent.getTime() < policy.resendCooldownMs) {
       const retryAt = new Date(lastSent.getTime() + policy.resendCooldownMs);
-      const wait = secondsUntil(now, retryAt);
+      const wait = retryAfterSeconds(retryAt.getTime() - now.getTime());
       throw new OtpError(429, 'otp_cooldown', `A code was sent a moment ago; you can ask for a new one in ${wait} seconds.`, { retryAfterSeconds: wait });
     }
     const limitError = (sent: { createdAt: Date }[], limit: number, scope: string) => {
       if (sent.length < limit) return null;
       const freesAt = new Date(sent[sent.length - limit]!.createdAt.getTime() + policy.sendWindowMs);
-      const wait = secondsUntil(now, freesAt);
+      const wait = retryAfterSeconds(freesAt.getTime() - now.getTime());
       return new OtpError(429, 'otp_rate_limited', `Too many codes were sent ${scope} in the last hour; try again in ${Math.ceil(wait / 60)} minutes.`, { retryAfterSeconds: wait });
     };
     const contactLimit = limitError(recent, policy.sendsPerContact, 'to you');

@@ -1,12 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { diffDatamodels, EMPTY_MIGRATION } from '../../../server/db/diff-datamodels.ts';
-import { PROVIDER_PATHS, readSchema } from '../../../server/db/migrations.ts';
+import { listMigrationNames, readSchema, SCHEMA_SNAPSHOT } from '../../../server/db/migrations.ts';
 // @ts-expect-error plain ESM script without types
 import { derivePostgresSchema } from '../../../scripts/derive-postgres-schema.mjs';
 
 const neutral = readSchema('sqlite');
-const snapshotPath = `${PROVIDER_PATHS.sqlite.migrations}/schema.snapshot.prisma`;
+const snapshotPath = SCHEMA_SNAPSHOT;
 
 describe('the PostgreSQL schema derived from the provider-neutral model', () => {
   it('is exactly what npm run db:derive makes of prisma/schema.prisma', () => {
@@ -28,10 +28,9 @@ describe('the PostgreSQL schema derived from the provider-neutral model', () => 
 
 describe('migrations', () => {
   it('exist under the same names for both providers', () => {
-    const names = (dir: string) => readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
-    const sqlite = names(PROVIDER_PATHS.sqlite.migrations);
+    const sqlite = listMigrationNames('sqlite');
     expect(sqlite.length).toBeGreaterThan(0);
-    expect(names(PROVIDER_PATHS.postgresql.migrations)).toEqual(sqlite);
+    expect(listMigrationNames('postgresql')).toEqual(sqlite);
   });
 
   it('cover every change to prisma/schema.prisma (run npm run db:migrate -- --name <x> when this fails)', async () => {

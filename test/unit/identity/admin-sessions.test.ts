@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashSessionToken, SESSION_ABSOLUTE_LIFETIME_MS, SESSION_IDLE_TIMEOUT_MS, sessionExpiry } from '../../../server/identity/admin-sessions.ts';
+import { SESSION_ABSOLUTE_LIFETIME_MS, SESSION_IDLE_TIMEOUT_MS, sessionExpiry } from '../../../server/identity/admin-sessions.ts';
+import { hashToken as hashSessionToken } from '../../../server/identity/opaque-token.ts';
 
 const HOUR = 60 * 60 * 1000;
 const start = new Date('2026-03-02T08:00:00Z');

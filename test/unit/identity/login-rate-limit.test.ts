@@ -1,6 +1,7 @@
 import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { describe, expect, it } from 'vitest';
-import { createLoginRateLimiter, DEFAULT_LOGIN_LIMITS, retryAfterSeconds } from '../../../server/identity/login-rate-limit.ts';
+import { createLoginRateLimiter, DEFAULT_LOGIN_LIMITS } from '../../../server/identity/login-rate-limit.ts';
+import { retryAfterSeconds } from '../../../server/identity/rate-limit.ts';
 
 const keys = (account: string, ip = '192.0.2.1') => ({ account, ip });
 
