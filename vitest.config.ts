@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three suites. `npm test` runs unit + integration and needs no service; the
-// postgres suite reruns the API integration tests on the local PostgreSQL.
+// Four suites. `npm test` runs unit + integration and needs no service; the
+// postgres suite reruns the API integration tests on the local PostgreSQL; e2e
+// drives the built client in Chromium.
 export default defineConfig({
   test: {
     projects: [
@@ -17,10 +18,22 @@ export default defineConfig({
       {
         test: {
           name: 'postgres',
-          include: ['test/integration/api/**/*.test.ts', 'test/scale/**/*.test.ts'],
+          include: ['test/integration/api/**/*.test.ts', 'test/integration/inbox/**/*.test.ts', 'test/integration/macros/**/*.test.ts', 'test/scale/**/*.test.ts'],
           env: { PATCHBAY_TEST_DATABASE: 'postgresql' },
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Real Chromium against the real server (npm run test:e2e); builds the
+        // client first when dist/client is missing or stale.
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/support/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
           fileParallelism: false,
         },
       },

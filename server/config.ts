@@ -31,6 +31,10 @@ const envSchema = z.object({
     .regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address like support@example.com or "Support <support@example.com>"')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379/0' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 }).superRefine((env, ctx) => {
   if (env.SMTP_URL && !env.SMTP_FROM) ctx.addIssue({ code: 'custom', path: ['SMTP_FROM'], message: 'is required when SMTP_URL is set (the sender of outgoing email)' });
 });
@@ -49,6 +53,9 @@ export interface Config {
   // Outgoing email; without smtpUrl, email is kept in the outbox (GET /api/outbox).
   smtpUrl: string | undefined;
   smtpFrom: string | undefined;
+  // Realtime fan-out between several app processes; without it, events reach
+  // only the sockets of the process that published them.
+  redisUrl: string | undefined;
   // Python code blocks (pool size, time limit, importable modules), or null
   // when PATCHBAY_SANDBOX_POOL_SIZE is 0 (code blocks off).
   sandbox: SandboxOptions | null;
@@ -86,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedPrivateTargets,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
+    redisUrl: e.REDIS_URL,
     sandbox,
   };
 }

@@ -15,6 +15,8 @@ import { seedDemo } from './demo/seed-demo.ts';
 import { createMailer } from './email/mailer.ts';
 import { createApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
+import { answerCustomerMessage } from './agent/answer-customer-message.ts';
+import { connectRedisAdapter } from './realtime/redis-adapter.ts';
 import { createRealtimeServer } from './realtime/realtime-server.ts';
 import { codeBlockRunner } from './sandbox/code-block-runner.ts';
 import type { SandboxOptions } from './sandbox/sandbox-options.ts';
@@ -44,7 +46,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // The app is attached once the port is known (the demo API's address depends on it).
   let app: Express | undefined;
   const server = http.createServer((req, res) => (app ? app(req, res) : res.writeHead(503, { 'Retry-After': '1' }).end('starting')));
-  const realtime = createRealtimeServer(server, { db, logger });
+  // Before listening: a process that cannot reach Redis must not take traffic.
+  const redis = config.redisUrl ? await connectRedisAdapter(config.redisUrl, logger) : null;
+  const realtime = createRealtimeServer(server, { db, logger, publicUrl: config.publicUrl }, { ...(redis && { adapter: redis.adapter }) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -60,7 +64,20 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // The demo has no mail server: its one-time codes are printed as well.
   const revealOtpCode = config.demoData ? (line: string) => void process.stderr.write(`${line}\n`) : undefined;
   const sandbox = config.sandbox ? startSandbox(config.sandbox, logger) : null;
-  app = createApp({ db, secrets, logger, bus: realtime, http: { agent, ...systemSendTime }, ...(sandbox && { runCodeBlock: codeBlockRunner(sandbox) }), clientDistDir: CLIENT_DIST_DIR, demoApi: config.demoData, publicUrl: config.publicUrl, hostLookup: systemHostLookup, mailer, revealOtpCode });
+  const pipelineDeps = { db, secrets, logger, bus: realtime, http: { agent, ...systemSendTime }, ...(sandbox && { runCodeBlock: codeBlockRunner(sandbox) }) };
+  app = createApp({
+    ...pipelineDeps,
+    clientDistDir: CLIENT_DIST_DIR,
+    demoApi: config.demoData,
+    publicUrl: config.publicUrl,
+    hostLookup: systemHostLookup,
+    mailer,
+    revealOtpCode,
+    // The built-in agent answers every customer message in the messenger.
+    onCustomerMessage: async (message) => {
+      await answerCustomerMessage(pipelineDeps, message);
+    },
+  });
   const stopPurge = schedulePurge(db, logger);
 
   if (config.demoData) {
@@ -77,6 +94,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await sandbox?.close();
       server.closeAllConnections();
       await realtime.close();
+      await redis?.close();
       await agent.close();
       mailer.close();
       await db.$disconnect();

@@ -27,13 +27,23 @@ export class ApiError extends Error {
   readonly requestId: string | null;
   // For 429: how long to wait, from Retry-After.
   readonly retryAfterSeconds: number | null;
+  // Each problem the server named, with the field at fault when it said (forms show it next to that field).
+  readonly errors: { code: string; message: string; field?: string }[];
 
-  constructor(status: number, code: string, message: string, requestId: string | null = null, retryAfterSeconds: number | null = null) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    requestId: string | null = null,
+    retryAfterSeconds: number | null = null,
+    errors: { code: string; message: string; field?: string }[] = [],
+  ) {
     super(message);
     this.status = status;
     this.code = code;
     this.requestId = requestId;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.errors = errors;
   }
 }
 
@@ -42,6 +52,7 @@ export const isUnauthorized = (error: unknown) => error instanceof ApiError && e
 interface ErrorItem {
   code?: unknown;
   message?: unknown;
+  field?: unknown;
 }
 
 // { type: "error.list", request_id, errors: [{ code, message, field? }] }
@@ -53,7 +64,14 @@ function errorFromResponse(response: Response, body: unknown): ApiError {
     const items = Array.isArray(errors) ? (errors as ErrorItem[]) : [];
     const messages = items.map((e) => (typeof e.message === 'string' ? e.message : '')).filter(Boolean);
     const code = typeof items[0]?.code === 'string' ? items[0].code : 'error';
-    if (messages.length > 0) return new ApiError(response.status, code, messages.join('; '), typeof request_id === 'string' ? request_id : null, wait);
+    const named = items
+      .filter((e) => typeof e.message === 'string' && e.message)
+      .map((e) => ({
+        code: typeof e.code === 'string' ? e.code : 'error',
+        message: e.message as string,
+        ...(typeof e.field === 'string' ? { field: e.field } : {}),
+      }));
+    if (messages.length > 0) return new ApiError(response.status, code, messages.join('; '), typeof request_id === 'string' ? request_id : null, wait, named);
   }
   return new ApiError(response.status, 'http_error', fallbackMessage(response.status), null, wait);
 }
@@ -154,8 +172,8 @@ export function forgetSession(): void {
 
 export type ConnectorState = 'draft' | 'live';
 
-// The list endpoint returns summaries; url and has_unpublished_changes are only
-// part of the detail object today, so they are optional here.
+// The list endpoint's summaries, with Patchbay's extension fields (url,
+// has_unpublished_changes, last_run, run_stats: live runs only).
 export interface DataConnectorSummary {
   type: 'data_connector';
   id: string;
@@ -168,6 +186,8 @@ export interface DataConnectorSummary {
   updated_at: string;
   url?: string | null;
   has_unpublished_changes?: boolean;
+  last_run?: { execution_result_id: string; success: boolean; error_type: string | null; created_at: string } | null;
+  run_stats?: { window_hours: number; total: number; failures: number; error_rate: number | null };
 }
 
 export interface ListPage<T> {

@@ -119,6 +119,8 @@ export const updateConnectorSchema = z.strictObject({
   state: z.enum(['draft', 'live'], { error: 'Invalid state. Must be one of: draft, live' }).optional(),
   // Patchbay extension: setting live despite high-severity security findings (security-check.ts).
   security_acknowledgement: z.boolean({ error: 'security_acknowledgement must be true or false' }).optional(),
+  // Patchbay extension: discard the draft's edits (update-connector.ts).
+  revert_draft: z.literal(true, { error: 'revert_draft must be true' }).optional(),
 });
 
 export type ConnectorFieldsInput = z.output<typeof createConnectorSchema>;

@@ -14,11 +14,13 @@ export interface StoredHeader {
 export const REDACTED_VALUE = '****';
 
 // The configuration columns of a version, i.e. everything that is copied when
-// a draft is published and compared to tell whether a draft has changes.
-export type VersionConfig = Omit<DataConnectorVersion, 'id' | 'dataConnectorId' | 'kind' | 'createdAt' | 'updatedAt' | 'updatedByAdminId'>;
+// a draft is published and compared to tell whether a draft has changes. The
+// last live test's response is a working aid of the draft, not configuration:
+// it is never published, and reverting the draft keeps it.
+export type VersionConfig = Omit<DataConnectorVersion, 'id' | 'dataConnectorId' | 'kind' | 'createdAt' | 'updatedAt' | 'updatedByAdminId' | 'testResponse'>;
 
 export function versionConfig(version: DataConnectorVersion): VersionConfig {
-  const { id: _id, dataConnectorId: _c, kind: _k, createdAt: _ca, updatedAt: _ua, updatedByAdminId: _u, ...config } = version;
+  const { id: _id, dataConnectorId: _c, kind: _k, createdAt: _ca, updatedAt: _ua, updatedByAdminId: _u, testResponse: _t, ...config } = version;
   return config;
 }
 
@@ -128,7 +130,7 @@ export function connectorSummary(connector: DataConnector, version: DataConnecto
 }
 
 // The `data_connector_detail` object, with header values masked.
-export function connectorDetail(connector: DataConnector, version: DataConnectorVersion, hasUnpublishedChanges: boolean) {
+export function connectorDetail(connector: DataConnector, version: DataConnectorVersion, hasUnpublishedChanges: boolean, hasLiveVersion: boolean) {
   return {
     ...connectorSummary(connector, version),
     url: version.url,
@@ -159,5 +161,6 @@ export function connectorDetail(connector: DataConnector, version: DataConnector
     timeout_ms: version.timeoutMs,
     max_response_bytes: version.maxResponseBytes,
     has_unpublished_changes: hasUnpublishedChanges,
+    has_live_version: hasLiveVersion,
   };
 }

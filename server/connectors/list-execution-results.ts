@@ -3,12 +3,15 @@ import { notFound } from '../http/app-error.ts';
 import type { Actor, ConnectorDeps } from './connector-deps.ts';
 import { executionResultView, type ExecutionErrorType } from './execution-result-view.ts';
 import { loadConnector, parseId } from './load-connector.ts';
+import type { SourceType } from './pipeline/run-connector.ts';
 
 export interface ExecutionResultsQuery {
   perPage: number;
   startingAfter?: string | undefined;
   success?: boolean | undefined;
   errorType?: ExecutionErrorType | undefined;
+  sourceType?: SourceType | undefined;
+  conversationId?: number | undefined;
   start?: Date | undefined;
   end?: Date | undefined;
   includeBodies: boolean;
@@ -29,6 +32,8 @@ export async function listExecutionResults({ db }: Pick<ConnectorDeps, 'db'>, ac
       createdAt: { gte: start, lte: end },
       ...(query.success !== undefined && { success: query.success }),
       ...(query.errorType && { errorType: query.errorType }),
+      ...(query.sourceType && { sourceType: query.sourceType }),
+      ...(query.conversationId !== undefined && { conversationId: query.conversationId }),
       ...afterCursor('createdAt', cursor),
     },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],

@@ -2,9 +2,10 @@
 // the test on the draft (the admin's test button), execute on the live version.
 import { z } from 'zod';
 import { deriveResponseFields } from './derive-response-fields.ts';
+import { Prisma } from '../db/generated/sqlite/client.ts';
 import { AppError } from '../http/app-error.ts';
 import type { Actor } from './connector-deps.ts';
-import { loadConnector, parseId } from './load-connector.ts';
+import { connectorNotFound, parseId } from './load-connector.ts';
 import type { PipelineDeps } from './pipeline/pipeline-deps.ts';
 import { runConnector, SOURCE_TYPES, type RunOutcome } from './pipeline/run-connector.ts';
 import { RunContextError } from './pipeline/run-context.ts';
@@ -36,6 +37,14 @@ export const executeConnectorSchema = z.strictObject({
   source_id: z.string().min(1).max(100).optional(),
 });
 
+// Only what the endpoint decides on; runConnector loads the version it runs.
+async function findConnector(deps: PipelineDeps, actor: Actor, connectorId: string) {
+  const id = parseId(connectorId);
+  const connector = id === null ? null : await deps.db.dataConnector.findFirst({ where: { id, workspaceId: actor.workspaceId }, select: { id: true, state: true } });
+  if (!connector) throw connectorNotFound();
+  return connector;
+}
+
 async function run(deps: PipelineDeps, request: Parameters<typeof runConnector>[1]): Promise<RunOutcome> {
   try {
     return await runConnector(deps, request);
@@ -56,7 +65,7 @@ const outcomeFields = (outcome: RunOutcome) => ({
 });
 
 export async function testConnector(deps: PipelineDeps, actor: Actor, connectorId: string, input: z.output<typeof testConnectorSchema>) {
-  const { connector } = await loadConnector(deps.db, actor.workspaceId, connectorId);
+  const connector = await findConnector(deps, actor, connectorId);
   const outcome = await run(deps, {
     workspaceId: actor.workspaceId,
     connectorId: connector.id,
@@ -70,6 +79,9 @@ export async function testConnector(deps: PipelineDeps, actor: Actor, connectorI
     // A test shows what the mappings would write; it never changes customer data.
     writeAttributes: false,
   });
+  if (input.mode === 'live' && outcome.success && outcome.calledApi && outcome.rawData !== null && typeof outcome.rawData === 'object') {
+    await keepTestResponse(deps, connector.id, outcome.rawData);
+  }
   return {
     type: 'data_connector.test_result' as const,
     mode: input.mode,
@@ -88,9 +100,20 @@ export async function testConnector(deps: PipelineDeps, actor: Actor, connectorI
   };
 }
 
+// The draft keeps the last successful live response for code tests and
+// suggestions. It is not configuration: never published, not an unpublished
+// change. The fields derived from it are returned; the admin saves them.
+async function keepTestResponse(deps: PipelineDeps, connectorId: number, response: object) {
+  await deps.db.dataConnectorVersion.update({
+    where: { dataConnectorId_kind: { dataConnectorId: connectorId, kind: 'draft' } },
+    data: { testResponse: response as Prisma.InputJsonValue },
+  });
+}
+
 export async function executeConnector(deps: PipelineDeps, actor: Actor, connectorId: string, input: z.output<typeof executeConnectorSchema>) {
-  const { connector, live } = await loadConnector(deps.db, actor.workspaceId, connectorId);
-  if (!live || connector.state !== 'live') throw new AppError(409, { code: 'data_connector_not_live', message: 'Data connector is not live; set it live before executing it' });
+  const connector = await findConnector(deps, actor, connectorId);
+  // Publishing creates the live version, so a live connector always has one.
+  if (connector.state !== 'live') throw new AppError(409, { code: 'data_connector_not_live', message: 'Data connector is not live; set it live before executing it' });
   const outcome = await run(deps, {
     workspaceId: actor.workspaceId,
     connectorId: connector.id,

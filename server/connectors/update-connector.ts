@@ -21,7 +21,8 @@ import {
 // connector out of service unless macros or workflows still use it. Setting
 // live runs the security check on the draft: high-severity findings that were
 // not acknowledged before need `security_acknowledgement: true`, which is
-// recorded (who, when, which findings).
+// recorded (who, when, which findings). `revert_draft: true` discards the
+// draft's edits by copying the live version over it.
 export async function updateConnector(
   deps: ConnectorDeps & Partial<Pick<SecurityCheckDeps, 'hostLookup' | 'http' | 'now'>>,
   actor: Actor & { tokenId?: number | null },
@@ -29,18 +30,28 @@ export async function updateConnector(
   input: UpdateConnectorInput,
 ): Promise<LoadedConnector> {
   const { db, secrets } = deps;
-  const { state, security_acknowledgement: acknowledged, ...fields } = input;
+  const { state, security_acknowledgement: acknowledged, revert_draft: revert, ...fields } = input;
   if (acknowledged !== undefined && state !== 'live') {
     throw invalidParameter('security_acknowledgement', 'security_acknowledgement only applies when setting the connector live (state: "live")');
+  }
+  if (revert && (state !== undefined || Object.keys(fields).length > 0)) {
+    throw invalidParameter('revert_draft', 'revert_draft cannot be combined with other fields or a state change: it replaces the whole draft with the live version');
   }
   // DNS is resolved before the transaction, for the URL the draft will have.
   const target = state === 'live' ? await resolveTarget(fields.url !== undefined ? fields.url : (await loadConnector(db, actor.workspaceId, id)).draft.url, deps.hostLookup) : null;
   return db.$transaction(async (tx) => {
-    const { connector, draft } = await loadConnector(tx, actor.workspaceId, id);
+    const { connector, draft, live } = await loadConnector(tx, actor.workspaceId, id);
     const now = deps.now?.() ?? new Date();
     let securityAcknowledgement: Prisma.InputJsonValue | typeof Prisma.DbNull | undefined;
 
     let current = draft;
+    if (revert) {
+      if (!live) throw invalidParameter('revert_draft', 'revert_draft needs a live version to return to: this connector was never set live');
+      current = await tx.dataConnectorVersion.update({
+        where: { id: draft.id },
+        data: { ...versionConfig(live), updatedByAdminId: actor.adminId } as Parameters<typeof tx.dataConnectorVersion.update>[0]['data'],
+      });
+    }
     if (Object.keys(fields).length > 0) {
       const data = await prepareDraft(tx, secrets, actor.workspaceId, fields, draft);
       current = await tx.dataConnectorVersion.update({ where: { id: draft.id }, data: { ...data, updatedByAdminId: actor.adminId } });

@@ -12,12 +12,20 @@ export type Db = PrismaClient;
 export { Prisma } from './generated/sqlite/client.ts';
 export { providerOf } from './database-url.ts';
 
+// Which database a client talks to, for the few queries that differ (case-insensitive search).
+const providers = new WeakMap<object, 'sqlite' | 'postgresql'>();
+export const isPostgres = (db: object): boolean => providers.get(db) === 'postgresql';
+
 export function createDb(url: string): Db {
   if (providerOf(url) === 'postgresql') {
-    return new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+    const db = new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+    providers.set(db, 'postgresql');
+    return db;
   }
   prepareSqliteFile(url);
-  return new PrismaClient({ adapter: tunedSqlite(url) });
+  const db = new PrismaClient({ adapter: tunedSqlite(url) });
+  providers.set(db, 'sqlite');
+  return db;
 }
 
 // SQLite leaves foreign keys off (so onDelete: Cascade would do nothing) and

@@ -18,7 +18,8 @@ export function demoApiRoutes(): Router {
   router.get('/accounts/:accountId/balance', (req, res) => {
     const account = balances[req.params.accountId];
     if (!account) return void res.status(404).json({ error: 'account_not_found' });
-    res.json({ account_id: req.params.accountId, currency: 'usd', card_last4: '4242', ...account });
+    // The amount in currency units too, so the demo's object mapping writes 42 (dollars), not 4200.
+    res.json({ account_id: req.params.accountId, currency: 'usd', card_last4: '4242', balance: account.balance_cents / 100, ...account });
   });
   router.get('/orders/:orderId', (req, res) => {
     const order = orders[req.params.orderId.toUpperCase()];

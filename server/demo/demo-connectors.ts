@@ -25,7 +25,7 @@ export function demoConnectors(baseUrl: string) {
         {
           response_object_path: '',
           intercom_object_type: 'user',
-          attribute_mappings: [{ response_attribute_path: 'balance_cents', intercom_attribute_identifier: 'outstanding_balance', mapping_type: 'primitive_mapping' }],
+          attribute_mappings: [{ response_attribute_path: 'balance', intercom_attribute_identifier: 'outstanding_balance', mapping_type: 'primitive_mapping' }],
           reference_mappings: [],
         },
       ],

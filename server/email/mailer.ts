@@ -10,6 +10,8 @@ export interface EmailMessage {
   to: string;
   subject: string;
   text: string;
+  // Display name shown with the SMTP_FROM address (the address itself never changes).
+  fromName?: string | null | undefined;
 }
 
 export interface Delivery {
@@ -31,7 +33,7 @@ export class MailDeliveryError extends Error {
 
 // The part of a nodemailer transporter the mailer uses (tests pass their own).
 export interface MailTransport {
-  sendMail(mail: { from: string; to: string; subject: string; text: string }): Promise<unknown>;
+  sendMail(mail: { from: string | { name: string; address: string }; to: string; subject: string; text: string }): Promise<unknown>;
   close(): void;
 }
 
@@ -40,6 +42,12 @@ export interface MailerOptions {
   smtpUrl?: string | undefined;
   from?: string | undefined;
   transport?: MailTransport | undefined;
+}
+
+// SMTP_FROM may carry its own display name ("Support <help@example.com>").
+export function fromAddress(from: string): string {
+  const bracketed = /<([^<>]+)>\s*$/.exec(from);
+  return (bracketed ? bracketed[1]! : from).trim();
 }
 
 export function createMailer(options: MailerOptions): Mailer {
@@ -60,7 +68,7 @@ export function createMailer(options: MailerOptions): Mailer {
     via: 'smtp',
     async send(message) {
       try {
-        await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text });
+        await transport.sendMail({ from: message.fromName ? { name: message.fromName, address: fromAddress(from) } : from, to: message.to, subject: message.subject, text: message.text });
       } catch (error) {
         const code = (error as { code?: unknown; responseCode?: unknown }).responseCode ?? (error as { code?: unknown }).code;
         throw new MailDeliveryError(`the SMTP server did not accept the message${typeof code === 'string' || typeof code === 'number' ? ` (${code})` : ''}`);

@@ -2,6 +2,7 @@ import type { PipelineDeps } from '../connectors/pipeline/pipeline-deps.ts';
 import type { HostLookup } from '../connectors/security-check.ts';
 import type { Mailer } from '../email/mailer.ts';
 import type { LoginRateLimiter } from '../identity/login-rate-limit.ts';
+import type { CustomerMessageEvent } from '../messenger/messenger-conversations.ts';
 
 // Everything the HTTP layer needs: the connector pipeline's dependencies (db,
 // secrets, logger, realtime bus, guarded HTTP) plus what only the app serves.
@@ -21,4 +22,7 @@ export interface AppDeps extends PipelineDeps {
   mailer?: Mailer | undefined;
   // The demo prints one-time codes to stderr besides emailing them.
   revealOtpCode?: ((line: string) => void) | undefined;
+  // Called after a customer's messenger message is committed (the AI agent
+  // answers through it). Not awaited by the response; its errors are logged.
+  onCustomerMessage?: ((event: CustomerMessageEvent) => void | Promise<void>) | undefined;
 }

@@ -4,15 +4,21 @@ import { acceptIntercomVersion, assignRequestId, requireApiPrincipal } from './a
 import type { AppDeps } from './app-deps.ts';
 import { apiErrorHandler, apiNotFound } from './error-handler.ts';
 import { loadOpenApiDocument } from './openapi/load-openapi.ts';
+import { adminsRoutes } from './routes/admins-routes.ts';
 import { apiTokensRoutes } from './routes/api-tokens-routes.ts';
 import { audiencesRoutes } from './routes/audiences-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { authTokensRoutes } from './routes/auth-tokens-routes.ts';
+import { contactsRoutes } from './routes/contacts-routes.ts';
+import { conversationsRoutes } from './routes/conversations-routes.ts';
+import { customAttributeDefinitionsRoutes } from './routes/custom-attribute-definitions-routes.ts';
 import { dataConnectorsRoutes } from './routes/data-connectors-routes.ts';
+import { applyMacroRoutes, macrosRoutes } from './routes/macros-routes.ts';
 import { requireRole } from '../identity/require-role.ts';
 import { messengerRoutes } from './routes/messenger-routes.ts';
 import { messengerSecurityRoutes } from './routes/messenger-security-routes.ts';
 import { outboxRoutes } from './routes/outbox-routes.ts';
+import { workspaceSettingsRoutes } from './routes/workspace-settings-routes.ts';
 import { serveClient } from './serve-client.ts';
 
 export function createApp(deps: AppDeps): Express {
@@ -33,7 +39,14 @@ export function createApp(deps: AppDeps): Express {
   api.use('/messenger_security', requireRole('admin'), messengerSecurityRoutes(deps));
   api.use('/api_tokens', apiTokensRoutes(deps));
   api.use('/audiences', audiencesRoutes(deps));
+  api.use('/custom_attribute_definitions', customAttributeDefinitionsRoutes(deps));
   api.use('/outbox', outboxRoutes(deps));
+  api.use('/workspace_settings', workspaceSettingsRoutes(deps));
+  api.use('/conversations', conversationsRoutes(deps));
+  api.use('/contacts', contactsRoutes(deps));
+  api.use('/admins', adminsRoutes(deps));
+  api.use('/macros', macrosRoutes(deps));
+  api.use(applyMacroRoutes(deps));
   api.use(apiNotFound);
   api.use(apiErrorHandler(deps.logger));
   app.use('/api', api);

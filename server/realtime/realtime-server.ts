@@ -1,12 +1,14 @@
 // socket.io for open inboxes: every authenticated socket joins its workspace's
 // room and may join the rooms of conversations in that workspace.
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import { parseId } from '../connectors/load-connector.ts';
 import type { Db } from '../db/client.ts';
-import { authenticateApiToken } from '../identity/api-tokens.ts';
 import type { Logger } from '../logger.ts';
-import { conversationRoom, workspaceRoom, type RealtimeBus, type RealtimeEvent } from './realtime-events.ts';
+import { conversationRoom, roomsOf, workspaceRoom, type RealtimeBus, type RealtimeEvent } from './realtime-events.ts';
+import type { MessengerCaller } from '../messenger/messenger-conversations.ts';
+import { attachMessengerSocket } from './messenger-socket.ts';
+import { authenticateSocket, type SocketAuthDeps } from './socket-auth.ts';
 
 export interface RealtimeServer extends RealtimeBus {
   io: Server;
@@ -22,22 +24,32 @@ const INVALID_ID = 'conversation_id must be a positive integer';
 
 type Ack = (reply: { ok: true } | { ok: false; error: string }) => void;
 
-export function createRealtimeServer(httpServer: HttpServer, deps: { db: Db; logger: Logger }): RealtimeServer {
+// options.adapter: the Redis adapter when several processes serve one workspace
+// (server/realtime/redis-adapter.ts); socket.io's in-memory one otherwise.
+export function createRealtimeServer(httpServer: HttpServer, deps: SocketAuthDeps & { db: Db; logger: Logger }, options: { adapter?: ServerOptions['adapter'] } = {}): RealtimeServer {
   const io = new Server(httpServer, {
+    ...(options.adapter && { adapter: options.adapter }),
     serveClient: false,
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
+    // skipMiddlewares false: a recovering socket is authenticated again, so a
+    // session that ended while it was away cannot come back for its missed events.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
   });
 
   io.use(async (socket, next) => {
-    // Bearer API tokens for now; signed-in inbox sessions arrive with identity and access.
-    const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : '';
-    const principal = token ? await authenticateApiToken(deps.db, token).catch(() => null) : null;
-    if (!principal) return next(new Error('unauthorized: a valid API token is required'));
-    socket.data.workspaceId = principal.workspaceId;
+    const result = await authenticateSocket(deps, socket.handshake);
+    if (!result.ok) return next(new Error(result.message));
+    if (result.messenger) {
+      socket.data.messenger = result.messenger;
+      return next();
+    }
+    socket.data.workspaceId = result.principal.workspaceId;
+    socket.data.adminId = result.principal.adminId;
     next();
   });
 
   io.on('connection', (socket) => {
+    // The customer's widget: messenger rooms only, never the workspace's.
+    if (socket.data.messenger) return attachMessengerSocket(socket, deps.db, socket.data.messenger as MessengerCaller);
     const workspaceId = socket.data.workspaceId as number;
     void socket.join(workspaceRoom(workspaceId));
 
@@ -61,9 +73,7 @@ export function createRealtimeServer(httpServer: HttpServer, deps: { db: Db; log
   return {
     io,
     publish(event: RealtimeEvent) {
-      // Inbox lists listen on the workspace room; an open conversation view on its own room.
-      const rooms = [workspaceRoom(event.workspace_id)];
-      if (event.conversation_id) rooms.push(conversationRoom(event.conversation_id));
+      const rooms = roomsOf(event);
       io.to(rooms).emit(event.type, event);
       deps.logger.debug({ type: event.type, rooms }, 'realtime event published');
     },

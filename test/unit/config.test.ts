@@ -41,3 +41,22 @@ describe('PATCHBAY_SANDBOX_*', () => {
     expect(() => loadConfig({ PATCHBAY_SANDBOX_MODULES: 'json,os' })).toThrow(/Invalid configuration:[\s\S]*allowedModules: os cannot be allowed/);
   });
 });
+
+describe('REDIS_URL', () => {
+  it('is off by default and read when set', () => {
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: '' }).redisUrl).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: 'rediss://patchbay:pw@redis.internal:6380/2' }).redisUrl).toBe('rediss://patchbay:pw@redis.internal:6380/2');
+  });
+
+  it('names the variable and the expected form, without echoing the value', () => {
+    let message = '';
+    try {
+      loadConfig({ REDIS_URL: 'http://user:s3cret@redis.internal:6379' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(message).not.toMatch(/s3cret/);
+  });
+});

@@ -17,10 +17,16 @@
 //   caller, with otpAvailable when a code can be emailed; a contact without
 //   an email gets email_verification_error (nothing can be verified).
 //
+// Customer authentication is about the customer proving who they are to the
+// AI agent or the messenger. A teammate running a connector from the inbox
+// (Cmd+K, the message menu, a macro) is not the customer and has signed in
+// themselves: their runs are never refused for it. The audience still applies
+// to them: a connector is not for contacts outside it, whoever runs it.
+//
 // A run without a contact has no customer to target: the audience does not
 // apply, and customer authentication refuses only the callers that act for a
-// customer (AI agent, bots, workflows); teammates (inbox, macros) and the
-// REST API choose their inputs themselves.
+// customer (AI agent, bots, workflows); teammates and the REST API choose
+// their inputs themselves.
 import type { Db } from '../../db/client.ts';
 import type { Contact, DataConnectorVersion } from '../../db/generated/sqlite/client.ts';
 import { findOtpVerification } from '../../identity/otp/otp-verification.ts';
@@ -48,8 +54,8 @@ export interface GateRefusal {
 
 type GateDb = Pick<Db, 'audience' | 'otpChallenge'>;
 
-// Sources where a teammate or an API client, not the customer, starts the run.
-const TEAMMATE_SOURCES: ReadonlySet<SourceType | null> = new Set<SourceType | null>(['inbox', 'saved_reply', null]);
+// Sources where a teammate, not the customer, starts the run.
+const TEAMMATE_SOURCES: ReadonlySet<SourceType | null> = new Set<SourceType | null>(['inbox', 'saved_reply']);
 
 export const requiresCustomerAuthentication = (version: Pick<DataConnectorVersion, 'customerAuthentication' | 'bypassAuthentication'>) =>
   version.customerAuthentication && !version.bypassAuthentication;
@@ -61,9 +67,10 @@ export async function checkConnectorGate(db: GateDb, request: GateRequest): Prom
     const outside = audienceRefusal(version, audienceSubject(contact, request.customer), audiences, request.now);
     if (outside) return { errorType: 'request_configuration_error', message: `Not available for this customer: ${outside}`, otpAvailable: false };
   }
-  if (!requiresCustomerAuthentication(version)) return null;
+  if (!requiresCustomerAuthentication(version) || TEAMMATE_SOURCES.has(request.sourceType)) return null;
   if (!contact) {
-    if (TEAMMATE_SOURCES.has(request.sourceType)) return null;
+    // The REST API without a source_type: an API client, not a customer.
+    if (request.sourceType === null) return null;
     return identityRefusal(request, `"${version.name}" needs a verified customer, and this run has none`, false);
   }
   const status = await authenticationStatus(db, { contact, conversationId: request.conversationId, customer: request.customer, now: request.now });

@@ -10,6 +10,7 @@ import { SendError } from '../http/send-error.ts';
 import { MAX_BUDGET_MS, sendRequest, type HttpMethod, type SendResult } from '../http/send-request.ts';
 import { coerceInputs, type InputError, type InputValue } from './coerce-inputs.ts';
 import { checkConnectorGate } from './connector-gate.ts';
+import { loadRunVersion } from './load-run-version.ts';
 import { mapAttributes, type AttributeValue, type AttributeWrites } from './map-attributes.ts';
 import type { PipelineDeps } from './pipeline-deps.ts';
 import { redactLoggedBody, redactSecrets, redactUrl } from './redact.ts';
@@ -86,14 +87,16 @@ interface Progress {
 
 export async function runConnector(deps: PipelineDeps, request: RunConnectorRequest): Promise<RunOutcome> {
   const started = performance.now();
-  const connector = await deps.db.dataConnector.findFirst({
-    where: { id: request.connectorId, workspaceId: request.workspaceId },
-    include: { versions: { where: { kind: request.version } } },
-  });
-  if (!connector) throw new RunContextError(`data connector ${request.connectorId} not found`);
-  const version = connector.versions[0];
-  if (!version) throw new RunContextError(`data connector ${request.connectorId} has no ${request.version} version; set it live first`);
-  const context = await loadRunContext(deps.db, request);
+  // Both reads at once (they overlap on PostgreSQL); a missing connector is reported first.
+  const contextLoad = loadRunContext(deps.db, request);
+  contextLoad.catch(() => undefined);
+  const version = await loadRunVersion(deps.db, request);
+  if (!version) {
+    const exists = await deps.db.dataConnector.count({ where: { id: request.connectorId, workspaceId: request.workspaceId } });
+    if (!exists) throw new RunContextError(`data connector ${request.connectorId} not found`);
+    throw new RunContextError(`data connector ${request.connectorId} has no ${request.version} version; set it live first`);
+  }
+  const context = await contextLoad;
 
   const progress: Progress = { rendered: null, response: null, parsed: null, shaped: null, debugOutput: null, warnings: [], writes: undefined, secrets: Object.values(context.userTokens), calledApi: false };
   let failure: PipelineFailure | null = null;
@@ -120,7 +123,7 @@ export async function runConnector(deps: PipelineDeps, request: RunConnectorRequ
     deps.db,
     {
       workspaceId: request.workspaceId,
-      dataConnectorId: connector.id,
+      dataConnectorId: version.dataConnectorId,
       version: request.version,
       success: failure === null,
       httpStatus: progress.response?.status ?? null,
@@ -142,7 +145,18 @@ export async function runConnector(deps: PipelineDeps, request: RunConnectorRequ
     { contact: context.contact, conversation: context.conversation },
     { dryRun: request.writeAttributes === false },
   );
-  if (request.writeAttributes !== false) publishAttributeChanges(deps, request, connector.id, written, context);
+  if (request.writeAttributes !== false) publishAttributeChanges(deps, request, version.dataConnectorId, written, context);
+  if (request.version === 'live' && context.conversation) {
+    deps.bus.publish({
+      type: 'connector_run.logged',
+      workspace_id: String(request.workspaceId),
+      conversation_id: String(context.conversation.id),
+      data_connector_id: String(version.dataConnectorId),
+      execution_result_id: String(written.executionResultId),
+      success: failure === null,
+      source_type: request.source.type,
+    });
+  }
 
   return {
     success: failure === null,

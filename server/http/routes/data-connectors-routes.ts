@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { audienceCheckQuery, checkContactAudience } from '../../connectors/audiences/check-contact-audience.ts';
 import { createConnectorSchema, updateConnectorSchema } from '../../connectors/connector-input.ts';
 import { connectorDetail } from '../../connectors/connector-version.ts';
 import { createConnector } from '../../connectors/create-connector.ts';
@@ -7,7 +8,8 @@ import { deleteConnector } from '../../connectors/delete-connector.ts';
 import { EXECUTION_ERROR_TYPES } from '../../connectors/execution-result-view.ts';
 import { listConnectors } from '../../connectors/list-connectors.ts';
 import { getExecutionResult, listExecutionResults } from '../../connectors/list-execution-results.ts';
-import { defaultVersion, hasUnpublishedChanges, loadConnector, type LoadedConnector } from '../../connectors/load-connector.ts';
+import { defaultVersion, hasUnpublishedChanges, loadConnector, parseId, type LoadedConnector } from '../../connectors/load-connector.ts';
+import { SOURCE_TYPES } from '../../connectors/pipeline/run-connector.ts';
 import { executeConnector, executeConnectorSchema, testConnector, testConnectorSchema } from '../../connectors/run-connector-endpoints.ts';
 import { runSecurityCheck } from '../../connectors/security-check.ts';
 import { codeSuggestions, testCodeBlock, testCodeBlockSchema } from '../../connectors/test-code-block.ts';
@@ -34,11 +36,18 @@ const resultsQuery = z.object({
   error_type: z.enum(EXECUTION_ERROR_TYPES, { error: `Invalid error_type. Must be one of: ${EXECUTION_ERROR_TYPES.join(', ')}` }).optional(),
   start_ts: unixTime('start_ts').optional(),
   end_ts: unixTime('end_ts').optional(),
+  // Patchbay extensions: the Logs view's source and conversation filters.
+  source_type: z.enum(SOURCE_TYPES, { error: `Invalid source_type. Must be one of: ${SOURCE_TYPES.join(', ')}` }).optional(),
+  conversation_id: z
+    .string()
+    .transform((v) => parseId(v))
+    .refine((v) => v !== null, 'conversation_id must be a positive numeric id')
+    .optional(),
   include_bodies: flag('include_bodies').default(false),
   include_request_url: flag('include_request_url').default(false),
 });
 
-const detailOf = (loaded: LoadedConnector, version = loaded.draft) => connectorDetail(loaded.connector, version, hasUnpublishedChanges(loaded));
+const detailOf = (loaded: LoadedConnector, version = loaded.draft) => connectorDetail(loaded.connector, version, hasUnpublishedChanges(loaded), loaded.live !== undefined);
 
 // Agents list, read and run connectors and read their logs; only admins
 // create, edit, delete, publish (PATCH state) and test them.
@@ -85,6 +94,11 @@ export function dataConnectorsRoutes(deps: AppDeps): Router {
     res.json(await codeSuggestions(deps, principalOf(res), req.params.id));
   });
 
+  router.get('/:id/audience_check', adminOnly, async (req, res) => {
+    const q = parseOrThrow(audienceCheckQuery, req.query, 400);
+    res.json(await checkContactAudience(deps, principalOf(res), req.params.id, q));
+  });
+
   router.post('/:id/security_check', adminOnly, async (req, res) => {
     res.json(await runSecurityCheck(deps, principalOf(res), req.params.id));
   });
@@ -102,6 +116,8 @@ export function dataConnectorsRoutes(deps: AppDeps): Router {
         startingAfter: q.starting_after,
         success: q.success,
         errorType: q.error_type,
+        sourceType: q.source_type,
+        conversationId: q.conversation_id ?? undefined,
         start: q.start_ts,
         end: q.end_ts,
         includeBodies: q.include_bodies,

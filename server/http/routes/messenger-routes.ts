@@ -3,7 +3,15 @@ import { bootMessenger, messengerContactView } from '../../messenger/messenger-b
 import { createMailer } from '../../email/mailer.ts';
 import { otpRoutes } from '../../identity/otp/otp-routes.ts';
 import { messengerSessionFromRequest, messengerSessionOf, requireMessengerSession } from '../../messenger/messenger-sessions.ts';
-import { assignRequestId } from '../api-middleware.ts';
+import {
+  getMessengerConversation,
+  listMessengerConversations,
+  messengerCaller,
+  postMessengerMessage,
+  startMessengerConversation,
+} from '../../messenger/messenger-conversations.ts';
+import { parseId } from '../../connectors/load-connector.ts';
+import { assignRequestId, bearerToken } from '../api-middleware.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../app-error.ts';
 import { apiErrorHandler } from '../error-handler.ts';
@@ -58,6 +66,25 @@ export function messengerRoutes(deps: AppDeps): Router {
     });
   });
   router.options('/session', allowAnyOrigin);
+
+  // The customer's conversations (customer-visible parts only).
+  const caller = (req: express.Request, res: express.Response) => messengerCaller(messengerSessionOf(res), bearerToken(req) ?? '');
+  const session = requireMessengerSession(deps);
+  router.get('/conversations', ...common, session, async (req, res) => {
+    res.json(await listMessengerConversations(deps, caller(req, res)));
+  });
+  router.post('/conversations', ...common, session, async (req, res) => {
+    res.status(201).json(await startMessengerConversation(deps, caller(req, res), req.body));
+  });
+  router.options('/conversations', allowAnyOrigin);
+  router.get('/conversations/:id', ...common, session, async (req, res) => {
+    res.json(await getMessengerConversation(deps, caller(req, res), parseId(String(req.params.id))));
+  });
+  router.options('/conversations/:id', allowAnyOrigin);
+  router.post('/conversations/:id/messages', ...common, session, async (req, res) => {
+    res.status(201).json(await postMessengerMessage(deps, caller(req, res), parseId(String(req.params.id)), req.body));
+  });
+  router.options('/conversations/:id/messages', allowAnyOrigin);
 
   // Email one-time codes: the step-up for connectors that need customer authentication.
   router.use(

@@ -6,6 +6,7 @@ import { generateCode, hashCode, maskEmail, normaliseEmail } from './otp-code.ts
 import { clockOf, policyOf, type OtpDeps } from './otp-deps.ts';
 import { retryAfterSeconds } from '../rate-limit.ts';
 import { OtpError } from './otp-error.ts';
+import { otpEmailSubject } from '../../workspace/workspace-settings.ts';
 
 export interface OtpTarget {
   workspaceId: number;
@@ -44,7 +45,7 @@ export async function requestOtp(deps: OtpDeps, target: OtpTarget): Promise<OtpC
   const conversationId = target.conversationId ?? null;
   const code = generateCode(deps.randomInt);
 
-  const { challenge, email, workspaceName } = await deps.db.$transaction(async (tx) => {
+  const { challenge, email, workspace } = await deps.db.$transaction(async (tx) => {
     const contact = await loadOtpTarget(tx, target);
     if (!contact.email?.trim()) throw noEmailError();
     // Writing the contact row (to the value it already has) locks it, so two
@@ -95,19 +96,24 @@ export async function requestOtp(deps: OtpDeps, target: OtpTarget): Promise<OtpC
       },
     });
     const challenge = await tx.otpChallenge.update({ where: { id: created.id }, data: { codeHash: hashCode(deps.secrets, created.id, code) } });
-    const workspace = await tx.workspace.findUniqueOrThrow({ where: { id: target.workspaceId }, select: { name: true } });
-    return { challenge, email: contact.email.trim(), workspaceName: workspace.name };
+    const workspace = await tx.workspace.findUniqueOrThrow({
+      where: { id: target.workspaceId },
+      select: { name: true, otpEmailSenderName: true, otpEmailSubject: true, otpEmailIntro: true },
+    });
+    return { challenge, email: contact.email.trim(), workspace };
   });
 
   try {
     await deps.mailer.send({
       workspaceId: target.workspaceId,
       to: email,
-      subject: `Your ${workspaceName} verification code`,
+      fromName: workspace.otpEmailSenderName,
+      subject: otpEmailSubject(workspace),
       text: [
+        ...(workspace.otpEmailIntro ? [workspace.otpEmailIntro, ''] : []),
         `Your verification code is ${code}.`,
         '',
-        `Type it in the chat with ${workspaceName} to confirm this is your email address. It expires in ${Math.round(policy.codeTtlMs / 60_000)} minutes and works only once.`,
+        `Type it in the chat with ${workspace.name} to confirm this is your email address. It expires in ${Math.round(policy.codeTtlMs / 60_000)} minutes and works only once.`,
         'If you did not ask for a code, you can ignore this email: nobody can use it without access to your inbox.',
       ].join('\n'),
     });

@@ -1,7 +1,11 @@
 // POST /data_connectors/{id}/test (the draft, as the admin's test button) and
 // POST /data_connectors/{id}/execute (the live version), against a real upstream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRunContext, RunContextError } from '../../../server/connectors/pipeline/run-context.ts';
+import { runConnector } from '../../../server/connectors/pipeline/run-connector.ts';
+import { createDb, type Db } from '../../../server/db/client.ts';
 import { startTestApp, type TestApp } from '../../support/start-test-app.ts';
+import { TEST_POSTGRES_URL, testProvider } from '../../support/test-database.ts';
 import { startUpstream, type Upstream } from '../../support/upstream.ts';
 
 let app: TestApp;
@@ -115,6 +119,40 @@ describe('POST /data_connectors/{id}/test', () => {
     expect(upstream.requests.slice(before).map((r) => r.url)).toEqual(['/v2/status', '/v1/status']);
     const rows = await app.db.executionResult.findMany({ where: { dataConnectorId: Number(id) }, orderBy: { id: 'asc' } });
     expect(rows.map((r) => r.version)).toEqual(['draft', 'live']);
+  });
+
+  it('keeps a successful live response as the draft test response, never published nor counted as a change', async () => {
+    const id = await create({ name: 'Kept response', url: `${upstream.url}/kept`, mock_response: { example: true } });
+    const draftDetail = () => app.call('GET', '/data_connectors/{id}', { params: { id }, query: { state_version: 'draft' } });
+    expect((await draftDetail()).body.has_live_version).toBe(false);
+    upstream.handle(() => ({ body: { paid_at: 1767225600, status: 'paid' } }));
+    expect((await testRun(id)).body.success).toBe(true);
+    await publish(id);
+    const published = await draftDetail();
+    expect(published.body).toMatchObject({ has_live_version: true, has_unpublished_changes: false });
+
+    upstream.handle(() => ({ body: { paid_at: 1767312000, status: 'refunded' } }));
+    expect((await testRun(id)).body.success).toBe(true);
+    const versions = await app.db.dataConnectorVersion.findMany({ where: { dataConnectorId: Number(id) } });
+    expect(versions.find((v) => v.kind === 'draft')!.testResponse).toEqual({ paid_at: 1767312000, status: 'refunded' });
+    expect(versions.find((v) => v.kind === 'live')!.testResponse).toBeNull();
+    const after = await draftDetail();
+    expect(after.body).toMatchObject({ has_live_version: true, has_unpublished_changes: false, mock_response: { example: true } });
+    // The fields stay those of the example response: the derived ones are returned for the admin to save.
+    expect(after.body.response_fields.map((f: { path: string }) => f.path)).toEqual(['example']);
+    const suggestions = await app.call('GET', '/data_connectors/{id}/code/suggestions', { params: { id } });
+    expect(suggestions.body.based_on).toBe('test_response');
+    expect(suggestions.body.data.map((s: { kind: string }) => s.kind)).toEqual(['convert_timestamps']);
+
+    // Failed tests and example-mode tests keep the stored response.
+    upstream.handle(() => ({ status: 500, body: { error: 'down' } }));
+    expect((await testRun(id)).body.success).toBe(false);
+    expect((await testRun(id, { mode: 'example' })).body.success).toBe(true);
+    const draft = await app.db.dataConnectorVersion.findFirstOrThrow({ where: { dataConnectorId: Number(id), kind: 'draft' } });
+    expect(draft.testResponse).toEqual({ paid_at: 1767312000, status: 'refunded' });
+    // Taking the connector out of service keeps its live version.
+    const drafted = await app.call('PATCH', '/data_connectors/{id}', { params: { id }, body: { state: 'draft' } });
+    expect(drafted.body).toMatchObject({ state: 'draft', has_live_version: true });
   });
 
   it('in example mode uses mock_response and sends nothing', async () => {
@@ -324,5 +362,105 @@ describe('both endpoints', () => {
     expect(res.status).toBe(200);
     expect(res.body.success).toBe(true);
     expect(await executionResults()).toBe(before + 1);
+  });
+});
+
+// runConnector keeps live versions in memory and reads the run context and
+// writes the execution result with raw SQL (pipeline/load-run-version.ts,
+// run-context.ts, write-execution-result.ts); on both databases these must
+// behave exactly like the Prisma reads and writes they replace.
+describe('what a run reads and writes', () => {
+  // A second client on the same database: what another app process sees.
+  async function otherProcessDb(): Promise<Db> {
+    if (testProvider() === 'sqlite') {
+      const [main] = await app.db.$queryRaw<{ file: string }[]>`PRAGMA database_list`;
+      return createDb(`file:${main!.file}`);
+    }
+    const [current] = await app.db.$queryRaw<{ name: string }[]>`SELECT current_database() AS name`;
+    const url = new URL(TEST_POSTGRES_URL);
+    url.pathname = `/${current!.name}`;
+    return createDb(url.toString());
+  }
+
+  it('runs the version published last, in this process and in another one, and nothing once the connector is deleted', async () => {
+    const id = await create({ name: 'Republished', url: `${upstream.url}/v1/status` });
+    await publish(id);
+    upstream.handle((req) => ({ body: { served_by: req.url } }));
+    const other = await otherProcessDb();
+    try {
+      const otherRun = () => runConnector({ ...app.deps, db: other }, { workspaceId: app.workspaceId, connectorId: Number(id), version: 'live', source: { type: 'workflow', id: null } });
+      expect((await execute(id)).body.data).toEqual({ served_by: '/v1/status' });
+      expect((await otherRun()).data).toEqual({ served_by: '/v1/status' });
+
+      const republished = await app.call('PATCH', '/data_connectors/{id}', { params: { id }, body: { url: `${upstream.url}/v2/status`, state: 'live' } });
+      expect(republished.status).toBe(200);
+      expect((await execute(id)).body.data).toEqual({ served_by: '/v2/status' });
+      expect((await otherRun()).data).toEqual({ served_by: '/v2/status' });
+
+      // Edited behind this process's back, as another process's publish would.
+      await app.db.dataConnectorVersion.update({ where: { dataConnectorId_kind: { dataConnectorId: Number(id), kind: 'live' } }, data: { url: `${upstream.url}/v3/status` } });
+      expect((await execute(id)).body.data).toEqual({ served_by: '/v3/status' });
+      expect((await otherRun()).data).toEqual({ served_by: '/v3/status' });
+
+      expect((await app.call('PATCH', '/data_connectors/{id}', { params: { id }, body: { state: 'draft' } })).status).toBe(200);
+      expect((await app.call('DELETE', '/data_connectors/{id}', { params: { id } })).status).toBe(200);
+      await expect(otherRun()).rejects.toThrow(new RunContextError(`data connector ${id} not found`));
+    } finally {
+      await other.$disconnect();
+    }
+  });
+
+  it('loads the conversation, its contact and its company exactly as Prisma does', async () => {
+    const company = await app.db.company.create({ data: { workspaceId: app.workspaceId, externalId: 'co-1', name: 'Acme', customAttributes: { tier: 'gold', seats: 12, tags: ['a', 'b'] } } });
+    const withCompany = await app.db.contact.create({
+      data: { workspaceId: app.workspaceId, role: 'user', externalId: 'u-ctx', email: 'ctx@example.test', name: 'Ctx', companyId: company.id, customAttributes: { plan: 'pro', nested: { a: 1 } }, emailVerifiedAt: new Date('2026-01-02T03:04:05.678Z'), verifiedEmail: 'ctx@example.test' },
+    });
+    const lead = await app.db.contact.create({ data: { workspaceId: app.workspaceId, role: 'lead' } });
+    const conversations = [
+      await app.db.conversation.create({ data: { workspaceId: app.workspaceId, contactId: withCompany.id, title: 'Refund', state: 'snoozed', tags: ['vip'], customAttributes: { order_status: 'shipped' }, temporaryAttributes: { 'Orders > status': 'shipped' }, snoozedUntil: new Date('2030-05-06T07:08:09.010Z') } }),
+      await app.db.conversation.create({ data: { workspaceId: app.workspaceId, contactId: lead.id } }),
+    ];
+    for (const conversation of conversations) {
+      const expected = await app.db.conversation.findFirstOrThrow({ where: { id: conversation.id }, include: { contact: { include: { company: true } } } });
+      const { contact: { company: expectedCompany, ...expectedContact }, ...expectedConversation } = expected;
+      const context = await loadRunContext(app.db, { workspaceId: app.workspaceId, conversationId: conversation.id });
+      expect(context).toStrictEqual({ conversation: expectedConversation, contact: expectedContact, company: expectedCompany, part: null, userTokens: {} });
+    }
+    const foreign = await app.db.workspace.create({ data: { name: 'Foreign' } });
+    await expect(loadRunContext(app.db, { workspaceId: foreign.id, conversationId: conversations[0]!.id })).rejects.toThrow(`conversation ${conversations[0]!.id} not found`);
+  });
+
+  it('writes the execution result Prisma would, dated so that date filters and ordering find it', async () => {
+    const id = await create({ name: 'Logged', http_method: 'post', url: `${upstream.url}/log`, body: '{"q":"{{q}}"}', data_inputs: [{ name: 'q', type: 'string' }] });
+    await publish(id);
+    upstream.handle(() => ({ status: 502, body: { error: 'bad gateway' } }));
+    const before = new Date(Date.now() - 1);
+    const res = await execute(id, { inputs: { q: 'x' }, conversation_id: conversationId, source_type: 'inbox', source_id: 's-1' });
+    expect(res.status).toBe(200);
+    const rows = await app.db.executionResult.findMany({ where: { dataConnectorId: Number(id), createdAt: { gte: before, lte: new Date() } }, orderBy: { createdAt: 'desc' } });
+    expect(rows).toStrictEqual([
+      {
+        id: Number(res.body.execution_result_id),
+        workspaceId: app.workspaceId,
+        dataConnectorId: Number(id),
+        version: 'live',
+        success: false,
+        httpStatus: 502,
+        httpMethod: 'post',
+        errorType: '3rd_party_error',
+        errorMessage: 'the API answered HTTP 502',
+        executionTimeMs: expect.any(Number),
+        sourceType: 'inbox',
+        sourceId: 's-1',
+        conversationId,
+        contactId,
+        requestUrl: `${upstream.url}/log`,
+        requestBody: '{"q":"x"}',
+        responseBody: null,
+        rawResponseBody: '{"error":"bad gateway"}',
+        debugOutput: null,
+        createdAt: expect.any(Date),
+      },
+    ]);
   });
 });

@@ -127,10 +127,22 @@ describe('customer authentication', () => {
     const fin = await expectRefused(connectorId, { conversationId }, 'fin_action_identity_verification_error');
     expect(fin.otpAvailable).toBe(true);
     expect(fin.errorMessage).toContain('one-time code');
-    for (const type of ['workflow', 'inbox', 'custom_bot', null] as const) {
+    for (const type of ['workflow', 'custom_bot', 'answer', null] as const) {
       const other = await expectRefused(connectorId, { conversationId, source: { type, id: null } }, 'non_fin_standalone_action_identity_verification_error');
       expect(other.otpAvailable).toBe(true);
     }
+  });
+
+  it('never refuses a teammate in the inbox: they are not the customer', async () => {
+    const { conversationId } = await customer();
+    const noEmail = await customer({ email: null });
+    for (const type of ['inbox', 'saved_reply'] as const) {
+      await expectAllowed(connectorId, { conversationId, source: { type, id: null } });
+      await expectAllowed(connectorId, { conversationId: noEmail.conversationId, source: { type, id: '42' } });
+    }
+    // The same contact is still refused to the AI agent and the messenger.
+    await expectRefused(connectorId, { conversationId }, 'fin_action_identity_verification_error');
+    await expectRefused(connectorId, { conversationId: noEmail.conversationId, source: { type: 'custom_bot', id: null } }, 'email_verification_error');
   });
 
   it('cannot offer a code to a contact without an email', async () => {

@@ -26,7 +26,16 @@ import { authTokensRoutes } from '../../../../server/http/routes/auth-tokens-rou
 import { dataConnectorsRoutes } from '../../../../server/http/routes/data-connectors-routes.ts';
 import { messengerSecurityRoutes } from '../../../../server/http/routes/messenger-security-routes.ts';
 import { audiencesRoutes } from '../../../../server/http/routes/audiences-routes.ts';
+import { customAttributeDefinitionsRoutes } from '../../../../server/http/routes/custom-attribute-definitions-routes.ts';
 import { outboxRoutes } from '../../../../server/http/routes/outbox-routes.ts';
+import { workspaceSettingsRoutes } from '../../../../server/http/routes/workspace-settings-routes.ts';
+import { updateWorkspaceSettingsSchema } from '../../../../server/workspace/workspace-settings.ts';
+import { applyMacroRoutes, macrosRoutes } from '../../../../server/http/routes/macros-routes.ts';
+import { adminsRoutes } from '../../../../server/http/routes/admins-routes.ts';
+import { replySchema, runConnectorSchema, tagSchema, updateContactSchema, updateConversationSchema } from '../../../../server/inbox/inbox-input.ts';
+import { contactsRoutes } from '../../../../server/http/routes/contacts-routes.ts';
+import { conversationsRoutes } from '../../../../server/http/routes/conversations-routes.ts';
+import { createMacroSchema, updateMacroSchema } from '../../../../server/macros/macro-input.ts';
 import { createAudienceSchema, updateAudienceSchema } from '../../../../server/connectors/audiences/audience-input.ts';
 import { JWT_REJECTION_REASONS } from '../../../../server/messenger/jwt-rejections.ts';
 import { messengerSecurityView, updateMessengerSecuritySchema } from '../../../../server/messenger/messenger-security-settings.ts';
@@ -104,10 +113,11 @@ const requestExamples = (method: 'post' | 'patch', path: string) => {
 
 describe('responses the code builds match the document', () => {
   it('connectorDetail and connectorSummary of a new, empty draft', () => {
-    const body = roundTrip(connectorDetail(connectorRow({ createdByAdminId: null }), versionRow(), true));
+    const body = roundTrip(connectorDetail(connectorRow({ createdByAdminId: null }), versionRow(), true, false));
     assertMatchesOpenApi({ method: 'POST', path: '/data_connectors', status: 201, body });
     assertMatchesOpenApi({ method: 'GET', path: '/data_connectors/{id}', status: 200, body });
     expect(body.created_by_admin_id).toBeNull();
+    expect(body.has_live_version).toBe(false);
     const list = { type: 'list', data: [roundTrip(connectorSummary(connectorRow({ createdByAdminId: null }), versionRow()))], pages: pagesObject(20, null) };
     assertMatchesOpenApi({ method: 'GET', path: '/data_connectors', status: 200, body: roundTrip(list) });
   });
@@ -116,7 +126,7 @@ describe('responses the code builds match the document', () => {
     const input = createConnectorSchema.parse(example);
     const changes = applyConnectorInput(input, undefined, secrets);
     const version = versionRow({ ...(changes as Partial<DataConnectorVersion>), updatedByAdminId: 3 });
-    const body = roundTrip(connectorDetail(connectorRow(), version, true));
+    const body = roundTrip(connectorDetail(connectorRow(), version, true, false));
     assertMatchesOpenApi({ method: 'POST', path: '/data_connectors', status: 201, body });
     const summary = roundTrip(connectorSummary(connectorRow({ state: 'live' }), version));
     const list = roundTrip({ type: 'list', data: [summary], pages: pagesObject(1, { at, id: 12 }) });
@@ -147,7 +157,7 @@ describe('responses the code builds match the document', () => {
       responseLogging: 'none',
       updatedByAdminId: 4,
     });
-    const body = roundTrip(connectorDetail(connectorRow({ state: 'live' }), version, false));
+    const body = roundTrip(connectorDetail(connectorRow({ state: 'live' }), version, false, true));
     assertMatchesOpenApi({ method: 'PATCH', path: '/data_connectors/{id}', status: 200, body });
     expect(body.headers).toEqual([{ name: 'X-Api-Key', value: '****' }]);
     const leaked = { ...body, headers: [{ name: 'X-Api-Key', valueEncrypted: 'v1.x' }] };
@@ -272,7 +282,14 @@ describe('the routers implement exactly the documented operations', () => {
       ...routed('/api_tokens', apiTokensRoutes(deps) as never),
       ...routed('/messenger_security', messengerSecurityRoutes(deps) as never),
       ...routed('/audiences', audiencesRoutes(deps) as never),
+      ...routed('/custom_attribute_definitions', customAttributeDefinitionsRoutes(deps) as never),
       ...routed('/outbox', outboxRoutes(deps) as never),
+      ...routed('/workspace_settings', workspaceSettingsRoutes(deps) as never),
+      ...routed('/macros', macrosRoutes(deps) as never),
+      ...routed('/conversations', conversationsRoutes(deps) as never),
+      ...routed('/contacts', contactsRoutes(deps) as never),
+      ...routed('/admins', adminsRoutes(deps) as never),
+      ...routed('', applyMacroRoutes(deps) as never),
       'get /openapi.json',
     ];
     const documented = operationsOf(doc).map(({ method, path }) => `${method} ${path.replace(/\{[^}]+\}/g, '{}')}`);
@@ -288,8 +305,11 @@ describe('request schemas match the zod schemas the routes parse with', () => {
     ['create_auth_token_request', createAuthTokenSchema.shape],
     ['auth_token_request', tokenRequestSchema.shape],
     ['update_messenger_security_request', updateMessengerSecuritySchema.shape],
+    ['update_workspace_settings_request', updateWorkspaceSettingsSchema.shape],
     ['create_audience_request', createAudienceSchema.shape],
     ['update_audience_request', updateAudienceSchema.shape],
+    ['create_macro_request', createMacroSchema.shape],
+    ['update_macro_request', updateMacroSchema.shape],
   ];
   // Reference properties the code also accepts as null although the reference
   // does not say they are nullable (kept as in the reference; reported).
@@ -313,7 +333,7 @@ describe('request schemas match the zod schemas the routes parse with', () => {
   });
 
   // The audience requests have no enum of their own (their rules are a schema of their own).
-  it.each(pairs.filter(([name]) => !name.endsWith('_audience_request')))('%s: enums are the values the code accepts', (name, shape) => {
+  it.each(pairs.filter(([name]) => !name.endsWith('_audience_request') && name !== 'update_workspace_settings_request'))('%s: enums are the values the code accepts', (name, shape) => {
     let checked = 0;
     for (const [key, prop] of Object.entries((schemas[name] as Json).properties as Record<string, Json>)) {
       if (!Array.isArray(prop.enum)) continue;
@@ -329,8 +349,11 @@ describe('request schemas match the zod schemas the routes parse with', () => {
     ...requestExamples('patch', '/data_connectors/{id}').map(([n, v]) => ['PATCH /data_connectors/{id}', n, updateConnectorSchema, v] as const),
     ...requestExamples('post', '/auth_tokens').map(([n, v]) => ['POST /auth_tokens', n, createAuthTokenSchema, v] as const),
     ...requestExamples('patch', '/messenger_security').map(([n, v]) => ['PATCH /messenger_security', n, updateMessengerSecuritySchema, v] as const),
+    ...requestExamples('patch', '/workspace_settings').map(([n, v]) => ['PATCH /workspace_settings', n, updateWorkspaceSettingsSchema, v] as const),
     ...requestExamples('post', '/audiences').map(([n, v]) => ['POST /audiences', n, createAudienceSchema, v] as const),
     ...requestExamples('patch', '/audiences/{id}').map(([n, v]) => ['PATCH /audiences/{id}', n, updateAudienceSchema, v] as const),
+    ...requestExamples('post', '/macros').map(([n, v]) => ['POST /macros', n, createMacroSchema, v] as const),
+    ...requestExamples('patch', '/macros/{id}').map(([n, v]) => ['PATCH /macros/{id}', n, updateMacroSchema, v] as const),
   ])('%s request example "%s" is accepted by the code', (_op, _name, schema, value) => {
     const result = (schema as z.ZodType).safeParse(value);
     expect(result.error?.issues ?? []).toEqual([]);
@@ -359,5 +382,31 @@ describe('request schemas match the zod schemas the routes parse with', () => {
     expect(enumOf('data_connector_execution_result', 'error_type')).toEqual(sorted(EXECUTION_ERROR_TYPES));
     const filter = ((doc.paths['/data_connectors/{data_connector_id}/execution_results']!.get!.parameters ?? []) as readonly Json[]).find((p) => p.name === 'error_type');
     expect(sorted((filter!.schema as Json).enum as string[])).toEqual(sorted(EXECUTION_ERROR_TYPES));
+  });
+});
+
+describe('inbox request schemas match the zod schemas the routes parse with', () => {
+  const inbox: [string, 'post' | 'patch', string, z.ZodObject][] = [
+    ['update_conversation_request', 'patch', '/conversations/{id}', updateConversationSchema],
+    ['reply_conversation_request', 'post', '/conversations/{id}/reply', replySchema],
+    ['add_conversation_tag_request', 'post', '/conversations/{id}/tags', tagSchema],
+    ['update_contact_request', 'patch', '/contacts/{id}', updateContactSchema],
+    ['run_conversation_connector_request', 'post', '/conversations/{id}/run_connector', runConnectorSchema],
+  ];
+
+  it.each(inbox)('%s: same properties, required and nullable ones, and accepted examples', (name, method, path, zodSchema) => {
+    const schema = schemas[name] as Json;
+    const shape = zodSchema.shape as Record<string, z.ZodType>;
+    expect(sorted(Object.keys(schema.properties as Json))).toEqual(sorted(Object.keys(shape)));
+    const required = Object.keys(shape).filter((key) => !shape[key]!.safeParse(undefined).success);
+    expect(sorted(required)).toEqual(sorted((schema.required as string[] | undefined) ?? []));
+    expect(schema.additionalProperties).toBe(false);
+    for (const [key, prop] of Object.entries(schema.properties as Record<string, Json>)) {
+      expect(shape[key]!.safeParse(null).success, `${name}.${key} nullable`).toBe(prop.nullable === true);
+      for (const value of (prop.enum as unknown[] | undefined) ?? []) expect(shape[key]!.safeParse(value).success, `${name}.${key} = ${String(value)}`).toBe(true);
+    }
+    const examples = requestExamples(method, path);
+    expect(examples.length).toBeGreaterThan(0);
+    for (const [exampleName, value] of examples) expect(zodSchema.safeParse(value).error?.issues ?? [], exampleName).toEqual([]);
   });
 });

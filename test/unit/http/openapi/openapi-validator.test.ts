@@ -131,7 +131,7 @@ describe('assertMatchesOpenApi rejects what the document does not describe', () 
     expect(failureOf(() => assertMatchesOpenApi({ method: 'GET', path: '/data_connectors', status: 418, body: errorList() }))).toMatch(/status 418 is not documented for GET \/data_connectors/);
     expect(failureOf(() => assertMatchesOpenApi({ method: 'GET', path: '/data_connectors', status: 409, body: errorList() }))).toContain('status 409 is not documented');
     expect(failureOf(() => assertMatchesOpenApi({ method: 'PUT', path: '/data_connectors/{id}', status: 200, body: detail() }))).toContain('documents no PUT operation');
-    expect(failureOf(() => assertMatchesOpenApi({ method: 'GET', path: '/macros', status: 200, body: {} }))).toContain('the path is not documented');
+    expect(failureOf(() => assertMatchesOpenApi({ method: 'GET', path: '/teams', status: 200, body: {} }))).toContain('the path is not documented');
   });
 
   it('an empty body where JSON is documented', () => {

@@ -1,0 +1,57 @@
+// The endpoints and shapes the Fin tab uses (see server/http/openapi/openapi.yaml:
+// audience_rule_group, /audiences, /contacts, /data_connectors/{id}/audience_check).
+import { apiRequest } from '../../api.ts';
+import type { TestResult } from './connector-api.ts';
+
+export type AudienceMode = 'everyone' | 'audiences' | 'custom';
+export type ContactRole = 'user' | 'lead' | 'visitor';
+export type AttributeOperator = 'equals' | 'not_equals' | 'contains' | 'exists' | 'not_exists' | 'greater_than' | 'less_than' | 'before' | 'after';
+
+export type AudienceRuleJson =
+  | AudienceGroupJson
+  | { type: 'role'; operator: 'equals' | 'not_equals'; value: ContactRole }
+  | { type: 'attribute'; attribute: string; operator: AttributeOperator; value?: unknown }
+  | { type: 'email_verified' | 'identity_verified'; value: boolean };
+export type AudienceGroupJson = { all: AudienceRuleJson[] } | { any: AudienceRuleJson[] };
+
+// The connector fields the Fin tab edits.
+export interface FinFields {
+  direct_fin_usage: boolean;
+  audience_mode: AudienceMode;
+  audience_ids: string[];
+  audience_rules: AudienceGroupJson | null;
+}
+
+export interface Audience {
+  type: 'audience';
+  id: string;
+  name: string;
+  description: string | null;
+}
+
+export interface ContactSummary {
+  type: 'contact';
+  id: string;
+  role: ContactRole;
+  external_id: string | null;
+  email: string | null;
+  name: string | null;
+}
+
+export interface AudienceCheck {
+  type: 'data_connector.audience_check';
+  contact_id: string;
+  in_audience: boolean;
+  reason: string | null;
+}
+
+export const listAudiences = (signal?: AbortSignal) => apiRequest<{ type: 'list'; data: Audience[] }>('/audiences', { signal });
+
+export const searchContacts = (q: string, signal?: AbortSignal) => apiRequest<{ type: 'list'; data: ContactSummary[] }>('/contacts', { query: { q, per_page: '8' }, signal });
+
+export const checkAudience = (connectorId: string, contactId: string) =>
+  apiRequest<AudienceCheck>(`/data_connectors/${encodeURIComponent(connectorId)}/audience_check`, { query: { contact_id: contactId, state_version: 'draft' } });
+
+// POST /data_connectors/{id}/test for one contact: the draft runs with its {{user.*}} values; mappings write nothing.
+export const previewConnector = (connectorId: string, body: { mode: 'live' | 'example'; inputs: Record<string, string>; contact_id: string }) =>
+  apiRequest<TestResult>(`/data_connectors/${encodeURIComponent(connectorId)}/test`, { method: 'POST', body });

@@ -1,0 +1,229 @@
+// The deterministic agent's turn against a real SQLite app and a real upstream:
+// it picks the connector, fills inputs, runs it as `fin`, answers from the
+// shaped data, asks for what is missing, and hands off when unsure or failing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerCustomerMessage, PENDING_KEY } from '../../../server/agent/answer-customer-message.ts';
+import { HANDOFF_REPLY, RUN_FAILURE_REPLY } from '../../../server/agent/deterministic/compose-reply.ts';
+import type { RealtimeEvent } from '../../../server/realtime/realtime-events.ts';
+import { startTestApp, type TestApp } from '../../support/start-test-app.ts';
+import { startUpstream, type Upstream } from '../../support/upstream.ts';
+
+let app: TestApp;
+let upstream: Upstream;
+let balanceId: number;
+let ordersId: number;
+const balances: Record<string, number> = { 'ACC-1': 120.5, 'ACC-2': 7, 'ACC-42': 99 };
+const published: RealtimeEvent[] = [];
+
+beforeAll(async () => {
+  app = await startTestApp();
+  upstream = await startUpstream((req) => {
+    const match = /^\/accounts\/([^/]+)\/balance$/.exec(req.url);
+    if (match?.[1] === 'ACC-500') return { status: 500, body: { error: 'boom' } };
+    if (match) return { body: { balance: balances[decodeURIComponent(match[1]!)] ?? 0, currency: 'EUR', internal_note: 'vip' } };
+    if (req.url === '/orders') return { body: { last_order: 'ORD-1', status: 'shipped' } };
+    return { status: 404, body: { error: 'not found' } };
+  });
+  balanceId = await liveConnector({
+    name: 'Account balance',
+    description: 'How much the customer owes on their account',
+    example_questions: ['Do I owe anything on my account?', 'What is my account balance?'],
+    url: `${upstream.url}/accounts/{{account_id}}/balance`,
+    data_inputs: [{ name: 'account_id', type: 'string', description: "The customer's account ID", required: true }],
+    data_transformation_type: 'redacted_access',
+    response_fields: [
+      { path: 'balance', type: 'decimal', label: 'Balance due', selected: true },
+      { path: 'currency', type: 'string', selected: true },
+    ],
+  });
+  ordersId = await liveConnector({
+    name: 'Order tracking',
+    description: 'Where the customer latest order is and its shipping status',
+    example_questions: ['Where is my order?', 'Has my order shipped?'],
+    url: `${upstream.url}/orders`,
+    customer_authentication: true,
+  });
+});
+afterAll(async () => {
+  await upstream?.close();
+  await app?.close();
+});
+
+async function liveConnector(body: Record<string, unknown>): Promise<number> {
+  const created = await app.call('POST', '/data_connectors', { body: { http_method: 'get', direct_fin_usage: true, ...body } });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const live = await app.call('PATCH', '/data_connectors/{id}', { params: { id: created.body.id }, body: { state: 'live', security_acknowledgement: true } });
+  expect(live.status, JSON.stringify(live.body)).toBe(200);
+  return Number(created.body.id);
+}
+
+let contactCount = 0;
+async function conversationFor(customAttributes: Record<string, string> = {}, assigneeAdminId: number | null = null) {
+  contactCount += 1;
+  const contact = await app.db.contact.create({
+    data: { workspaceId: app.workspaceId, role: 'user', externalId: `cust-${contactCount}`, email: `cust-${contactCount}@example.test`, name: `Customer ${contactCount}`, customAttributes },
+  });
+  return (await app.db.conversation.create({ data: { workspaceId: app.workspaceId, contactId: contact.id, assigneeAdminId } })).id;
+}
+
+async function ask(conversationId: number, body: string, identityVerified = false) {
+  const part = await app.db.conversationPart.create({ data: { conversationId, authorType: 'customer', partType: 'comment', body } });
+  // The app's bus, with every event it is handed recorded.
+  const bus = { publish: (event: RealtimeEvent) => (published.push(event), app.deps.bus.publish(event)) };
+  return answerCustomerMessage({ ...app.deps, bus }, { workspaceId: app.workspaceId, conversationId, partId: part.id, customer: { identityVerified } });
+}
+
+const partOf = (id: number | null) => app.db.conversationPart.findUniqueOrThrow({ where: { id: id! } });
+const runsOf = (conversationId: number) => app.db.executionResult.findMany({ where: { conversationId }, orderBy: { id: 'asc' } });
+const temporaryOf = async (conversationId: number) => (await app.db.conversation.findUniqueOrThrow({ where: { id: conversationId } })).temporaryAttributes as Record<string, unknown>;
+
+describe('answerCustomerMessage (deterministic agent)', () => {
+  it("answers with this contact's balance from the shaped data, logs a fin run, and publishes the part", async () => {
+    const conversationId = await conversationFor({ account_id: 'ACC-1' });
+    const before = upstream.requests.length;
+
+    const turn = await ask(conversationId, 'Do I owe anything on my account?');
+
+    expect(turn).toMatchObject({ kind: 'answered', connectorId: balanceId });
+    expect(turn.trace.decision).toMatchObject({ kind: 'confident', connectorId: balanceId });
+    expect(turn.trace.candidates.map((c) => c.connectorId)).toContain(ordersId);
+    expect(turn.trace.candidates[0]).toMatchObject({ connectorId: balanceId });
+    expect(turn.trace.candidates[0]!.score).toBeGreaterThan(0);
+    expect(turn.trace.inputs).toEqual([{ name: 'account_id', value: 'ACC-1', source: 'context' }]);
+    expect(upstream.requests.slice(before).map((r) => r.url)).toEqual(['/accounts/ACC-1/balance']);
+
+    const reply = await partOf(turn.replyPartId);
+    expect(reply).toMatchObject({ conversationId, authorType: 'bot', partType: 'comment' });
+    expect(reply.body).toContain('Balance due: 120.5');
+    expect(reply.body).not.toContain('vip');
+
+    const [run] = await runsOf(conversationId);
+    expect(run).toMatchObject({ dataConnectorId: balanceId, sourceType: 'fin', success: true, version: 'live' });
+    expect(turn.trace.outcome).toMatchObject({ executionResultId: String(run!.id), success: true, fromTemporaryAttributes: false });
+
+    const temporary = await temporaryOf(conversationId);
+    expect(temporary['Account balance > Balance due']).toBe(120.5);
+    expect(temporary['Account balance > currency']).toBe('EUR');
+    expect(Object.keys(temporary).some((k) => k.includes('internal_note'))).toBe(false);
+
+    const created = published.filter((e) => e.type === 'conversation.part.created' && e.conversation_id === String(conversationId));
+    expect(created.map((e) => (e as { part: { id: string } }).part.id)).toEqual([String(turn.replyPartId)]);
+    expect(published.some((e) => e.type === 'conversation.updated' && e.conversation_id === String(conversationId))).toBe(true);
+  });
+
+  it('gives a second contact their own number', async () => {
+    const conversationId = await conversationFor({ account_id: 'ACC-2' });
+    const turn = await ask(conversationId, 'Do I owe anything on my account?');
+    expect(turn.kind).toBe('answered');
+    const reply = await partOf(turn.replyPartId);
+    expect(reply.body).toContain('Balance due: 7');
+    expect(reply.body).not.toContain('120.5');
+  });
+
+  it('answers the same question again from the temporary attributes without calling the API', async () => {
+    const conversationId = await conversationFor({ account_id: 'ACC-1' });
+    await ask(conversationId, 'Do I owe anything on my account?');
+    const before = upstream.requests.length;
+
+    const again = await ask(conversationId, 'Do I owe anything on my account?');
+
+    expect(again).toMatchObject({ kind: 'answered', connectorId: balanceId });
+    expect(again.trace.outcome).toMatchObject({ fromTemporaryAttributes: true, executionResultId: null });
+    expect(upstream.requests).toHaveLength(before);
+    expect(await runsOf(conversationId)).toHaveLength(1);
+    expect((await partOf(again.replyPartId)).body).toContain('Balance due: 120.5');
+  });
+
+  it('asks for a missing input, then answers with the value from the next message', async () => {
+    const conversationId = await conversationFor();
+
+    const asked = await ask(conversationId, 'Do I owe anything on my account?');
+    expect(asked).toMatchObject({ kind: 'asked_for_inputs', connectorId: balanceId });
+    expect(asked.trace.missing).toEqual(['account_id']);
+    const question = await partOf(asked.replyPartId);
+    expect(question).toMatchObject({ authorType: 'bot', partType: 'comment' });
+    expect(question.body).toMatch(/account ID/);
+    expect(await runsOf(conversationId)).toHaveLength(0);
+    expect((await temporaryOf(conversationId))[PENDING_KEY]).toMatchObject({ connectorId: balanceId });
+
+    const answered = await ask(conversationId, 'ACC-42');
+    expect(answered).toMatchObject({ kind: 'answered', connectorId: balanceId });
+    expect(answered.trace.decision.kind).toBe('pending');
+    expect(answered.trace.inputs).toEqual([{ name: 'account_id', value: 'ACC-42', source: 'message' }]);
+    expect((await partOf(answered.replyPartId)).body).toContain('Balance due: 99');
+    expect((await temporaryOf(conversationId))[PENDING_KEY]).toBeUndefined();
+  });
+
+  it('never runs a connector that changes data (it cannot ask for confirmation yet): it hands off', async () => {
+    await liveConnector({
+      name: 'Cancel subscription',
+      http_method: 'post',
+      description: 'Cancels the customer subscription immediately',
+      example_questions: ['Please cancel my subscription', 'Cancel my plan'],
+      url: `${upstream.url}/subscriptions/cancel`,
+    });
+    const conversationId = await conversationFor({ account_id: 'ACC-1' });
+    const before = upstream.requests.length;
+
+    const turn = await ask(conversationId, 'Please cancel my subscription');
+
+    expect(turn).toMatchObject({ kind: 'handed_off', connectorId: null });
+    expect(turn.trace.candidates.map((c: { name: string }) => c.name)).not.toContain('Cancel subscription');
+    expect(upstream.requests).toHaveLength(before);
+    expect(await runsOf(conversationId)).toEqual([]);
+  });
+
+  it('hands off an unrelated question: unassigned, with a note and a reply to the customer', async () => {
+    const conversationId = await conversationFor({ account_id: 'ACC-1' }, app.adminId);
+    const before = upstream.requests.length;
+
+    const turn = await ask(conversationId, 'Can you recommend a good pizza recipe?');
+
+    expect(turn).toMatchObject({ kind: 'handed_off', connectorId: null });
+    expect(turn.trace.decision.kind).toBe('unsure');
+    expect(upstream.requests).toHaveLength(before);
+    const parts = await app.db.conversationPart.findMany({ where: { conversationId, authorType: 'bot' }, orderBy: { id: 'asc' } });
+    expect(parts.map((p) => p.partType)).toEqual(['note', 'comment']);
+    expect(parts[0]!.body).toContain('pizza recipe');
+    expect(parts[1]!.body).toBe(HANDOFF_REPLY);
+    expect(turn.replyPartId).toBe(parts[1]!.id);
+    const conversation = await app.db.conversation.findUniqueOrThrow({ where: { id: conversationId } });
+    expect(conversation).toMatchObject({ state: 'open', assigneeAdminId: null });
+    const updated = published.filter((e) => e.type === 'conversation.updated' && e.conversation_id === String(conversationId)).at(-1) as { conversation: { assignee: unknown } } | undefined;
+    expect(updated?.conversation.assignee).toBeNull();
+  });
+
+  it('says so and hands off when the upstream fails, leaving a failed execution result', async () => {
+    const conversationId = await conversationFor({ account_id: 'ACC-500' });
+
+    const turn = await ask(conversationId, 'Do I owe anything on my account?');
+
+    expect(turn).toMatchObject({ kind: 'handed_off', connectorId: balanceId });
+    const runs = await runsOf(conversationId);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ success: false, sourceType: 'fin', httpStatus: 500 });
+    const parts = await app.db.conversationPart.findMany({ where: { conversationId, authorType: 'bot' }, orderBy: { id: 'asc' } });
+    expect(parts.map((p) => p.partType)).toEqual(['note', 'comment']);
+    expect(parts[0]!.body).toContain('Account balance');
+    expect(parts[1]!.body).toBe(RUN_FAILURE_REPLY);
+    expect(Object.keys(await temporaryOf(conversationId)).some((k) => k.startsWith('Account balance >'))).toBe(false);
+  });
+
+  it('asks an unverified customer to verify for a connector with customer authentication, and logs the refusal', async () => {
+    const conversationId = await conversationFor();
+    const before = upstream.requests.length;
+
+    const turn = await ask(conversationId, 'Where is my order? Has it shipped?');
+
+    expect(turn).toMatchObject({ kind: 'otp_required', connectorId: ordersId });
+    expect(upstream.requests).toHaveLength(before);
+    const runs = await runsOf(conversationId);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ dataConnectorId: ordersId, success: false, sourceType: 'fin', errorType: 'fin_action_identity_verification_error' });
+    expect((await partOf(turn.replyPartId)).body).toMatch(/one-time code/);
+
+    const verified = await ask(conversationId, 'Where is my order? Has it shipped?', true);
+    expect(verified).toMatchObject({ kind: 'answered', connectorId: ordersId });
+    expect((await partOf(verified.replyPartId)).body).toContain('shipped');
+  });
+});
