@@ -24,6 +24,9 @@ export default defineConfig({
       '/auth': toApi,
       '/healthz': toApi,
       '/demo-api': toApi,
+      // The messenger widget's endpoints and script, and the demo host page that embeds it.
+      '/messenger': toApi,
+      '/demo': toApi,
       '/socket.io': { ...toApi, ws: true },
     },
   },

@@ -35,8 +35,19 @@ const envSchema = z.object({
     .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379/0' })
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  // An OpenAI-compatible chat-completions API (hosted, or Ollama, vLLM, llama.cpp).
+  LLM_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL of an OpenAI-compatible API, including /v1, like http://127.0.0.1:11434/v1' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  LLM_API_KEY: z.string().optional().transform((v) => v?.trim() || undefined),
+  LLM_MODEL: z.string().optional().transform((v) => v?.trim() || undefined),
+  LLM_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number of milliseconds').min(1000, 'must be at least 1000').max(600_000, 'must be at most 600000').default(60_000),
 }).superRefine((env, ctx) => {
   if (env.SMTP_URL && !env.SMTP_FROM) ctx.addIssue({ code: 'custom', path: ['SMTP_FROM'], message: 'is required when SMTP_URL is set (the sender of outgoing email)' });
+  if (env.LLM_BASE_URL && !env.LLM_MODEL) ctx.addIssue({ code: 'custom', path: ['LLM_MODEL'], message: 'is required when LLM_BASE_URL is set (the model name the API serves)' });
+  if (env.LLM_MODEL && !env.LLM_BASE_URL) ctx.addIssue({ code: 'custom', path: ['LLM_BASE_URL'], message: 'is required when LLM_MODEL is set (the OpenAI-compatible API that serves it)' });
+  if (env.LLM_API_KEY && !env.LLM_BASE_URL) ctx.addIssue({ code: 'custom', path: ['LLM_API_KEY'], message: 'is set but LLM_BASE_URL is not (the key would be sent nowhere)' });
 });
 
 export interface Config {
@@ -59,6 +70,17 @@ export interface Config {
   // Python code blocks (pool size, time limit, importable modules), or null
   // when PATCHBAY_SANDBOX_POOL_SIZE is 0 (code blocks off).
   sandbox: SandboxOptions | null;
+  // The language model the AI agent uses, or null (LLM_BASE_URL and LLM_MODEL
+  // unset): the built-in deterministic agent answers instead.
+  llm: LlmConfig | null;
+}
+
+export interface LlmConfig {
+  baseUrl: string;
+  // Optional: local servers need none. Never logged.
+  apiKey: string | undefined;
+  model: string;
+  timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -95,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpFrom: e.SMTP_FROM,
     redisUrl: e.REDIS_URL,
     sandbox,
+    llm: e.LLM_BASE_URL && e.LLM_MODEL ? { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS } : null,
   };
 }
 

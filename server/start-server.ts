@@ -15,9 +15,11 @@ import { seedDemo } from './demo/seed-demo.ts';
 import { createMailer } from './email/mailer.ts';
 import { createApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
-import { answerCustomerMessage } from './agent/answer-customer-message.ts';
+import { agentHooks } from './agent/agent-hooks.ts';
+import { modelAnswerFn } from './agent/llm/model-agent.ts';
 import { connectRedisAdapter } from './realtime/redis-adapter.ts';
 import { createRealtimeServer } from './realtime/realtime-server.ts';
+import { messengerClientFunctions } from './realtime/messenger-socket.ts';
 import { codeBlockRunner } from './sandbox/code-block-runner.ts';
 import type { SandboxOptions } from './sandbox/sandbox-options.ts';
 import { createSandboxPool, type SandboxPool } from './sandbox/sandbox-pool.ts';
@@ -64,7 +66,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // The demo has no mail server: its one-time codes are printed as well.
   const revealOtpCode = config.demoData ? (line: string) => void process.stderr.write(`${line}\n`) : undefined;
   const sandbox = config.sandbox ? startSandbox(config.sandbox, logger) : null;
-  const pipelineDeps = { db, secrets, logger, bus: realtime, http: { agent, ...systemSendTime }, ...(sandbox && { runCodeBlock: codeBlockRunner(sandbox) }) };
+  // clientFunctions: client-side connectors run in the customer's messenger, reached through its sockets.
+  const pipelineDeps = {
+    db,
+    secrets,
+    logger,
+    bus: realtime,
+    http: { agent, ...systemSendTime },
+    clientFunctions: messengerClientFunctions(realtime.io),
+    ...(sandbox && { runCodeBlock: codeBlockRunner(sandbox) }),
+  };
+  const answerCustomer = modelAnswerFn(config.llm, logger);
   app = createApp({
     ...pipelineDeps,
     clientDistDir: CLIENT_DIST_DIR,
@@ -73,10 +85,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     hostLookup: systemHostLookup,
     mailer,
     revealOtpCode,
-    // The built-in agent answers every customer message in the messenger.
-    onCustomerMessage: async (message) => {
-      await answerCustomerMessage(pipelineDeps, message);
-    },
+    // The built-in agent answers every customer message in the messenger (showing
+    // it typing), and answers again a question that waited for an emailed code.
+    // With LLM_BASE_URL and LLM_MODEL set, the language-model agent does instead.
+    answerCustomer,
+    ...agentHooks(pipelineDeps, { answer: answerCustomer }),
   });
   const stopPurge = schedulePurge(db, logger);
 
@@ -84,7 +97,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const seeded = await seedDemo(db, secrets, { demoApiBaseUrl: `${url}/demo-api` });
     if (seeded) printDemoCredentials(seeded.accounts);
   }
-  logger.info({ url }, 'Patchbay is listening');
+  // The demo's customer-side page: a sample website with the messenger widget.
+  logger.info({ url, ...(config.demoData && { demoMessengerPage: `${url}/demo` }) }, 'Patchbay is listening');
 
   return {
     url,

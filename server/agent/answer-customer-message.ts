@@ -1,50 +1,54 @@
 // The deterministic agent's turn (no language model configured): one customer
 // message in, one reply out. It picks among the live direct-use connectors
 // this customer may use, fills their inputs from what Patchbay already knows
-// and asks for the rest, runs the connector through the pipeline as `fin`, and
-// answers from the shaped data only. When it is unsure, or the run fails, it
-// says so and hands the conversation to the team (unassigned, with a note).
-import type { Contact, Conversation, DataConnectorVersion, Prisma } from '../db/generated/sqlite/client.ts';
-import { listConnectorsForCustomer, type CustomerConnector } from '../connectors/audiences/list-connectors-for-customer.ts';
+// and asks for the rest, asks the customer to confirm before a connector that
+// changes data, runs the connector through the pipeline as `fin`, and answers
+// from the shaped data only. When it is unsure, or the run fails, it says so
+// and hands the conversation to the team (unassigned, with a note).
+//
+// The decision itself (decide-turn.ts) reads only; this file acts on it.
+import type { Prisma } from '../db/generated/sqlite/client.ts';
+import { listConnectorsForCustomer } from '../connectors/audiences/list-connectors-for-customer.ts';
 import { readDataInputs, readResponseFields } from '../connectors/connector-version.ts';
-import { isPlainObject } from '../connectors/pipeline/own-json.ts';
 import type { PipelineDeps } from '../connectors/pipeline/pipeline-deps.ts';
+import type { MessengerRunSession } from '../connectors/pipeline/client-side-function.ts';
 import { runConnector, type RunOutcome } from '../connectors/pipeline/run-connector.ts';
 import { isEmailVerified } from '../identity/otp/otp-verification.ts';
 import { readAttributes } from '../inbox/conversation-json.ts';
 import { nowOf } from '../inbox/inbox-deps.ts';
-import { publishConversationUpdated, publishPartCreated } from '../inbox/inbox-events.ts';
+import { publishConversationUpdated } from '../inbox/inbox-events.ts';
 import { conversationNotFound, loadPartJson, loadSummary } from '../inbox/load-conversation.ts';
 import { notFound } from '../http/app-error.ts';
-import { askForInputsReply, composeDataReply, handoffReply, runFailureReply, type ShapingMode } from './deterministic/compose-reply.ts';
-import { extractInputs, type ExtractedValue } from './deterministic/extract-inputs.ts';
-import { rankConnectors, type CandidateConnector } from './deterministic/rank-connectors.ts';
+import { messengerPartJson, type MessengerPartAction } from '../messenger/messenger-conversations.ts';
+import { publishMessengerHandoff } from '../realtime/realtime-events.ts';
+import {
+  CONFIRM_KEY,
+  PENDING_KEY,
+  readTemporary,
+  remember,
+  rememberedData,
+  temporaryChanges,
+  VERIFY_KEY,
+  type AwaitingVerification,
+  type Pending,
+  type PendingConfirmation,
+  type TemporaryAttributes,
+} from './agent-memory.ts';
+import { decideTurn, isWriteCandidate, newTrace, type AgentTrace, type Candidate } from './decide-turn.ts';
+import { askForInputsReply, composeDataReply, handoffReply, humanize, runFailureReply, type ShapingMode } from './deterministic/compose-reply.ts';
+import { CANCELLED_REPLY, confirmActionQuestion, confirmReaskReply } from './deterministic/confirm-action.ts';
+import type { ExtractedValue, ExtractResult } from './deterministic/extract-inputs.ts';
 
-// Reserved keys of conversation.temporaryAttributes: what the agent itself
-// remembers between turns. Connector data lives beside them as "Name > field".
-export const PENDING_KEY = '__agent_pending';
-export const RUNS_KEY = '__agent_runs';
+// The agent's memory and decision live in their own modules; these names stay importable from here.
+export { AGENT_KEYS, CONFIRM_KEY, contactContext, PENDING_KEY, readTemporary, remember, rememberedData, RUNS_KEY, VERIFY_KEY } from './agent-memory.ts';
+export type { AgentTrace } from './decide-turn.ts';
 
 export const OTP_REPLY =
-  "For your security I need to confirm it's you before I can look that up. I'll send a one-time code to your email address; please type it here when it arrives.";
+  "For your security I need to confirm it's you before I can look that up. I'll email you a one-time code: enter it here when it arrives and I'll carry on.";
+export const NO_EMAIL_REPLY =
+  "I can only do that once you've confirmed who you are, and I have no email address to send you a code. I've passed your question to the team.";
 
-export type AgentTurnKind = 'answered' | 'asked_for_inputs' | 'handed_off' | 'otp_required';
-
-export interface AgentTrace {
-  message: string;
-  candidates: { connectorId: number; name: string; score: number; matchedTerms: string[] }[];
-  decision: { kind: 'confident' | 'unsure' | 'pending'; connectorId: number | null; reason: string | null };
-  inputs: { name: string; value: ExtractedValue; source: 'context' | 'message' | 'earlier_message' }[];
-  missing: string[];
-  invalid: { name: string; reason: string }[];
-  outcome: {
-    summary: string;
-    fromTemporaryAttributes: boolean;
-    executionResultId: string | null;
-    success: boolean | null;
-    errorType: string | null;
-  };
-}
+export type AgentTurnKind = 'answered' | 'asked_for_inputs' | 'handed_off' | 'otp_required' | 'confirmation_requested' | 'cancelled';
 
 export interface AgentTurn {
   kind: AgentTurnKind;
@@ -58,20 +62,9 @@ export interface AnswerCustomerMessageInput {
   conversationId: number;
   partId: number;
   customer: { identityVerified: boolean };
+  // The messenger session the message came from: its auth tokens and client-side functions.
+  session?: MessengerRunSession | undefined;
 }
-
-interface Pending {
-  connectorId: number;
-  values: Record<string, ExtractedValue>;
-}
-
-interface RememberedRun {
-  inputs: string;
-  // The "Name > field" keys the run wrote, or null when the data was not an object.
-  keys: string[] | null;
-}
-
-type Candidate = CandidateConnector & { live: CustomerConnector };
 
 const MESSAGE_IN_NOTE = 300;
 
@@ -84,107 +77,91 @@ export async function answerCustomerMessage(deps: PipelineDeps, input: AnswerCus
   if (!part) throw notFound('conversation_part_not_found', `No customer message ${input.partId} in conversation ${conversationId}`);
   const message = part.body;
   const temporary = readTemporary(conversation);
-  const trace: AgentTrace = {
-    message,
-    candidates: [],
-    decision: { kind: 'unsure', connectorId: null, reason: null },
-    inputs: [],
-    missing: [],
-    invalid: [],
-    outcome: { summary: '', fromTemporaryAttributes: false, executionResultId: null, success: null, errorType: null },
-  };
+  const trace = newTrace(message);
 
-  const live = await listConnectorsForCustomer(deps.db, { workspaceId, contact, conversationId, customer: input.customer, now: nowOf(deps), directOnly: true });
-  // Connectors that change data need the customer's confirmation before they
-  // run, which this agent cannot ask for yet: it only reads.
-  const candidates: Candidate[] = live.filter((c) => c.version.httpMethod === 'get').map((c) => ({
-    id: String(c.connectorId),
-    name: c.version.name,
-    description: c.version.description ?? '',
-    exampleQuestions: asStrings(c.version.exampleQuestions),
-    dataInputs: readDataInputs(c.version).map((d) => ({ name: d.name, type: d.type, description: d.description ?? '', required: d.required ?? false })),
-    live: c,
-  }));
-  const context = { contactAttributes: contactContext(contact, input.customer), conversationAttributes: readAttributes(conversation) };
+  const connectors = await listConnectorsForCustomer(deps.db, { workspaceId, contact, conversationId, customer: input.customer, now: nowOf(deps), directOnly: true });
+  const decision = decideTurn({ message, connectors, contact, customer: input.customer, conversationAttributes: readAttributes(conversation), temporary }, trace);
 
-  // A reply to the agent's own question continues that connector, unless it does not answer it.
-  let chosen: { candidate: Candidate; values: Record<string, ExtractedValue>; sources: Record<string, AgentTrace['inputs'][number]['source']> } | null = null;
-  const pending = readPending(temporary[PENDING_KEY]);
-  const pendingCandidate = pending ? candidates.find((c) => c.live.connectorId === pending.connectorId) : undefined;
-  if (pending && pendingCandidate) {
-    const extracted = extractInputs(extractable(pendingCandidate.live.version), message, context);
-    const values = { ...pending.values, ...extracted.values };
-    const sources = { ...Object.fromEntries(Object.keys(pending.values).map((k) => [k, 'earlier_message' as const])), ...extracted.sources };
-    const stillMissing = extractable(pendingCandidate.live.version).filter((i) => i.required && !Object.hasOwn(values, i.name));
-    if (stillMissing.length === 0) {
-      trace.decision = { kind: 'pending', connectorId: pending.connectorId, reason: 'the customer answered the question about its inputs' };
-      chosen = { candidate: pendingCandidate, values, sources };
+  switch (decision.kind) {
+    case 'hand_off':
+      return handOff(deps, input, trace, { connectorId: null, why: decision.why, tried: 'nothing was run', reply: handoffReply(), summary: "The AI agent couldn't find an answer to this question." });
+    case 'ask_for_inputs':
+      return askForInputs(deps, input, trace, decision.candidate, decision.extracted);
+    case 'confirm':
+      return askToConfirm(deps, input, trace, decision.candidate, decision.values, decision.reask);
+    case 'cancelled': {
+      trace.outcome.summary = `the customer declined "${decision.candidate.name}"; nothing was run`;
+      const replyPartId = await writeTurn(deps, input, { parts: [{ partType: 'comment', body: CANCELLED_REPLY }], temporary: forget });
+      return { kind: 'cancelled', connectorId: decision.candidate.live.connectorId, replyPartId, trace };
     }
+    case 'inputs_still_invalid':
+      return refuseInvalidInputs(deps, input, trace, decision.candidate, decision.values, decision.missing, decision.invalid);
+    case 'run':
+      return runAndAnswer(deps, input, trace, decision.candidate, decision.values, temporary);
   }
+}
 
-  if (!chosen) {
-    const ranking = rankConnectors(message, candidates);
-    const scores = new Map(ranking.ranked.map((r) => [r.connector.live.connectorId, r]));
-    trace.candidates = candidates
-      .map((c) => ({ connectorId: c.live.connectorId, name: c.name, score: round(scores.get(c.live.connectorId)?.score ?? 0), matchedTerms: scores.get(c.live.connectorId)?.matchedTerms ?? [] }))
-      .sort((a, b) => b.score - a.score);
-    if (ranking.decision.kind === 'unsure') {
-      trace.decision = { kind: 'unsure', connectorId: null, reason: ranking.decision.reason };
-      const why = unsureReason(ranking.decision.reason, trace.candidates);
-      return handOff(deps, input, trace, { connectorId: null, why, tried: 'nothing was run', reply: handoffReply() });
-    }
-    const candidate = ranking.decision.pick.connector;
-    trace.decision = { kind: 'confident', connectorId: candidate.live.connectorId, reason: `matched ${ranking.decision.pick.matchedTerms.join(', ')}` };
-    const extracted = extractInputs(extractable(candidate.live.version), message, context);
-    trace.missing = extracted.missing;
-    trace.invalid = extracted.invalid;
-    if (extracted.missing.length > 0 || extracted.invalid.length > 0) {
-      trace.inputs = inputsTrace(extracted.values, extracted.sources);
-      return askForInputs(deps, input, trace, candidate, extracted);
-    }
-    chosen = { candidate, values: extracted.values, sources: extracted.sources };
-  }
+// Everything the agent was waiting for is settled by a turn, unless the turn sets it again.
+function forget(attributes: TemporaryAttributes): void {
+  delete attributes[PENDING_KEY];
+  delete attributes[CONFIRM_KEY];
+  delete attributes[VERIFY_KEY];
+}
 
-  const { candidate, values } = chosen;
+async function runAndAnswer(
+  deps: PipelineDeps,
+  input: AnswerCustomerMessageInput,
+  trace: AgentTrace,
+  candidate: Candidate,
+  values: Record<string, ExtractedValue>,
+  temporary: Record<string, unknown>,
+): Promise<AgentTurn> {
   const version = candidate.live.version;
   const connectorId = candidate.live.connectorId;
-  trace.inputs = inputsTrace(values, chosen.sources);
   const replyOptions = { mode: version.dataTransformationType as ShapingMode, fields: readResponseFields(version) };
 
-  const remembered = rememberedData(temporary, connectorId, version.name, values);
+  // A write is done again each time the customer confirms it; only reads are answered from memory.
+  const remembered = isWriteCandidate(candidate) ? ({ found: false } as const) : rememberedData(temporary, connectorId, version.name, values);
   if (remembered.found) {
     trace.outcome = { ...trace.outcome, summary: `answered from the temporary attributes of "${version.name}"`, fromTemporaryAttributes: true };
-    const replyPartId = await writeTurn(deps, input, {
-      parts: [{ partType: 'comment', body: composeDataReply(remembered.data, replyOptions) }],
-      temporary: (t) => void delete t[PENDING_KEY],
-    });
+    const replyPartId = await writeTurn(deps, input, { parts: [{ partType: 'comment', body: composeDataReply(remembered.data, replyOptions) }], temporary: forget });
     return { kind: 'answered', connectorId, replyPartId, trace };
   }
 
   const outcome = await runConnector(deps, {
-    workspaceId,
+    workspaceId: input.workspaceId,
     connectorId,
     version: 'live',
     source: { type: 'fin', id: null },
-    conversationId,
+    conversationId: input.conversationId,
     conversationPartId: input.partId,
     inputs: values,
     customer: input.customer,
+    session: input.session,
   });
   trace.outcome = { ...trace.outcome, executionResultId: outcome.executionResultId, success: outcome.success, errorType: outcome.errorType };
 
   if (!outcome.success && outcome.otpAvailable) {
     trace.outcome.summary = `"${version.name}" needs the customer to verify their identity; a one-time code is offered`;
-    const replyPartId = await writeTurn(deps, input, { parts: [{ partType: 'comment', body: OTP_REPLY }], temporary: (t) => void delete t[PENDING_KEY] });
+    const awaiting: AwaitingVerification = { partId: input.partId, identityVerified: input.customer.identityVerified };
+    const replyPartId = await writeTurn(deps, input, {
+      parts: [{ partType: 'comment', body: OTP_REPLY, action: { type: 'verify_email' } }],
+      temporary: (t) => {
+        forget(t);
+        t[VERIFY_KEY] = awaiting as unknown as Prisma.InputJsonValue;
+      },
+    });
     return { kind: 'otp_required', connectorId, replyPartId, trace };
   }
   if (!outcome.success) {
     trace.outcome.summary = `"${version.name}" failed (${outcome.errorType ?? 'error'})`;
+    const noEmail = outcome.errorType === 'email_verification_error';
     return handOff(deps, input, trace, {
       connectorId,
       why: `running "${version.name}" failed: ${outcome.errorType ?? 'error'}${outcome.errorMessage ? ` (${outcome.errorMessage})` : ''}`,
       tried: `ran "${version.name}" (execution result ${outcome.executionResultId ?? 'none'})`,
-      reply: runFailureReply(),
+      reply: noEmail ? NO_EMAIL_REPLY : runFailureReply(),
+      summary: noEmail ? 'The AI agent needed the customer to verify their identity, and there is no email address to send a code to.' : "The AI agent tried to look this up but couldn't get the information.",
     });
   }
 
@@ -192,20 +169,15 @@ export async function answerCustomerMessage(deps: PipelineDeps, input: AnswerCus
   const replyPartId = await writeTurn(deps, input, {
     parts: [{ partType: 'comment', body: composeDataReply(outcome.data, replyOptions) }],
     temporary: (t) => {
-      delete t[PENDING_KEY];
+      forget(t);
       remember(t, connectorId, version.name, values, outcome);
     },
+    attributeSource: { connectorId, outcome },
   });
   return { kind: 'answered', connectorId, replyPartId, trace };
 }
 
-async function askForInputs(
-  deps: PipelineDeps,
-  input: AnswerCustomerMessageInput,
-  trace: AgentTrace,
-  candidate: Candidate,
-  extracted: ReturnType<typeof extractInputs>,
-): Promise<AgentTurn> {
+async function askForInputs(deps: PipelineDeps, input: AnswerCustomerMessageInput, trace: AgentTrace, candidate: Candidate, extracted: ExtractResult): Promise<AgentTurn> {
   const connectorId = candidate.live.connectorId;
   const declared = new Map(readDataInputs(candidate.live.version).map((d) => [d.name, d]));
   const askable = (name: string) => ({ name, description: declared.get(name)?.description ?? null });
@@ -214,17 +186,86 @@ async function askForInputs(
   const pending: Pending = { connectorId, values: extracted.values };
   const replyPartId = await writeTurn(deps, input, {
     parts: [{ partType: 'comment', body }],
-    temporary: (t) => void (t[PENDING_KEY] = pending as unknown as Prisma.InputJsonValue),
+    temporary: (t) => {
+      forget(t);
+      t[PENDING_KEY] = pending as unknown as Prisma.InputJsonValue;
+    },
   });
   return { kind: 'asked_for_inputs', connectorId, replyPartId, trace };
 }
 
-async function handOff(
+async function askToConfirm(deps: PipelineDeps, input: AnswerCustomerMessageInput, trace: AgentTrace, candidate: Candidate, values: Record<string, ExtractedValue>, reask: boolean): Promise<AgentTurn> {
+  const connectorId = candidate.live.connectorId;
+  const question = confirmActionQuestion(candidate.name, values);
+  trace.outcome.summary = `${reask ? 'asked again' : 'asked'} the customer to confirm "${candidate.name}" before running it`;
+  const pending: PendingConfirmation = { connectorId, values, reasked: reask };
+  const replyPartId = await writeTurn(deps, input, {
+    parts: [{ partType: 'comment', body: reask ? confirmReaskReply(question) : question, action: { type: 'confirm_action', connector_name: candidate.name } }],
+    temporary: (t) => {
+      forget(t);
+      t[CONFIRM_KEY] = pending as unknown as Prisma.InputJsonValue;
+    },
+  });
+  return { kind: 'confirmation_requested', connectorId, replyPartId, trace };
+}
+
+// The customer answered the agent's question about inputs without a usable
+// value. The connector still goes through the pipeline, with every required
+// input checked, so the refusal is logged like any other run
+// (request_validation_error, nothing sent), then the team takes over.
+async function refuseInvalidInputs(
   deps: PipelineDeps,
   input: AnswerCustomerMessageInput,
   trace: AgentTrace,
-  handoff: { connectorId: number | null; why: string; tried: string; reply: string },
+  candidate: Candidate,
+  values: Record<string, ExtractedValue>,
+  missing: string[],
+  invalid: { name: string; reason: string }[],
 ): Promise<AgentTurn> {
+  const connectorId = candidate.live.connectorId;
+  const outcome = await runConnector(deps, {
+    workspaceId: input.workspaceId,
+    connectorId,
+    version: 'live',
+    source: { type: 'fin', id: null },
+    conversationId: input.conversationId,
+    conversationPartId: input.partId,
+    inputs: values,
+    customer: input.customer,
+    session: input.session,
+    validateMissing: true,
+  });
+  trace.outcome = { ...trace.outcome, executionResultId: outcome.executionResultId, success: outcome.success, errorType: outcome.errorType };
+  const names = [...new Set([...invalid.map((i) => i.name), ...missing])];
+  const wanted = names.map((n) => humanize(n).toLowerCase().replace(/\bid\b/g, 'ID'));
+  trace.outcome.summary = `"${candidate.name}" still lacks a valid ${names.join(', ')}; handed off`;
+  return handOff(deps, input, trace, {
+    connectorId,
+    why: `the customer's answer still lacked a valid ${names.join(', ')} for "${candidate.name}"`,
+    tried: `ran "${candidate.name}" with the inputs collected (execution result ${outcome.executionResultId ?? 'none'}: ${outcome.errorType ?? 'no error'})`,
+    reply: `I still don't have a valid ${joinWords(wanted)}, so I can't look that up. I've passed your question to the team; someone will reply here.`,
+    summary: `The AI agent needed the customer's ${joinWords(wanted)} and didn't get a valid one.`,
+  });
+}
+
+function joinWords(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+export interface HandOffInput {
+  connectorId: number | null;
+  // For the team's note: may name connectors, error types and execution results.
+  why: string;
+  tried: string;
+  // What the customer reads in the chat.
+  reply: string;
+  // Handed to the host page with messenger.handoff: customer-safe, no
+  // connector internals. A generic one when not given.
+  summary?: string | undefined;
+}
+
+export async function handOff(deps: PipelineDeps, input: AnswerCustomerMessageInput, trace: AgentTrace, handoff: HandOffInput): Promise<AgentTurn> {
   if (!trace.outcome.summary) trace.outcome.summary = `handed off: ${handoff.why}`;
   const quoted = trace.message.length > MESSAGE_IN_NOTE ? `${trace.message.slice(0, MESSAGE_IN_NOTE - 1)}…` : trace.message;
   const note = [`AI agent handed this conversation to the team.`, `Customer asked: "${quoted}"`, `Why: ${handoff.why}`, `Tried: ${handoff.tried}`].join('\n');
@@ -233,29 +274,56 @@ async function handOff(
       { partType: 'note', body: note },
       { partType: 'comment', body: handoff.reply },
     ],
-    temporary: (t) => void delete t[PENDING_KEY],
+    temporary: forget,
     handOff: true,
   });
+  await publishHandoff(deps, input, [`Customer asked: "${quoted}"`, handoff.summary ?? 'The AI agent passed this question to the team.'].join('\n'));
   return { kind: 'handed_off', connectorId: handoff.connectorId, replyPartId, trace };
 }
 
+// The host page's handoff function gets the summary, and the customer's email only when it is proved.
+async function publishHandoff(deps: PipelineDeps, input: AnswerCustomerMessageInput, summary: string): Promise<void> {
+  const conversation = await deps.db.conversation.findFirst({ where: { id: input.conversationId, workspaceId: input.workspaceId }, include: { contact: true } });
+  if (!conversation) return;
+  const { contact } = conversation;
+  const email = contact.email && (input.customer.identityVerified || isEmailVerified(contact)) ? contact.email : null;
+  publishMessengerHandoff(deps.bus, input.workspaceId, input.conversationId, { summary, email });
+}
+
+export interface TurnPart {
+  partType: 'comment' | 'note';
+  body: string;
+  // A widget action (contract: metadata.agentAction of bot parts).
+  action?: MessengerPartAction | undefined;
+}
+
+export interface TurnWrite {
+  parts: TurnPart[];
+  temporary: (attributes: TemporaryAttributes) => void;
+  handOff?: boolean;
+  // The run whose data the turn keeps as temporary attributes: announced to open inboxes.
+  attributeSource?: { connectorId: number; outcome: Pick<RunOutcome, 'executionResultId'> } | undefined;
+}
+
 // Writes the agent's parts (and its memory) in one transaction, then tells
-// open inboxes, as a teammate's reply does. Returns the last part's id.
-async function writeTurn(
-  deps: PipelineDeps,
-  input: AnswerCustomerMessageInput,
-  turn: { parts: { partType: 'comment' | 'note'; body: string }[]; temporary: (attributes: Record<string, Prisma.InputJsonValue>) => void; handOff?: boolean },
-): Promise<number> {
+// open inboxes, as a teammate's reply does, and the customer's messenger.
+// Returns the last part's id.
+export async function writeTurn(deps: PipelineDeps, input: Pick<AnswerCustomerMessageInput, 'workspaceId' | 'conversationId'>, turn: TurnWrite): Promise<number> {
   const { workspaceId, conversationId } = input;
   const now = nowOf(deps);
-  const { parts, summary } = await deps.db.$transaction(async (tx) => {
+  const { parts, summary, changes } = await deps.db.$transaction(async (tx) => {
     const current = await tx.conversation.findFirst({ where: { id: conversationId, workspaceId } });
     if (!current) throw conversationNotFound(conversationId);
-    const attributes = readTemporary(current) as Record<string, Prisma.InputJsonValue>;
+    const before = readTemporary(current);
+    const attributes = { ...before } as TemporaryAttributes;
     turn.temporary(attributes);
-    const ids: number[] = [];
+    const rows = [];
     for (const part of turn.parts) {
-      ids.push((await tx.conversationPart.create({ data: { conversationId, authorType: 'bot', partType: part.partType, body: part.body, createdAt: now } })).id);
+      rows.push(
+        await tx.conversationPart.create({
+          data: { conversationId, authorType: 'bot', partType: part.partType, body: part.body, createdAt: now, ...(part.action && { metadata: { agentAction: part.action } }) },
+        }),
+      );
     }
     await tx.conversation.update({
       where: { id: conversationId },
@@ -266,104 +334,26 @@ async function writeTurn(
       },
     });
     const json = [];
-    for (const id of ids) json.push(await loadPartJson(tx, workspaceId, id));
-    return { parts: json, summary: await loadSummary(tx, workspaceId, conversationId, now) };
+    for (const row of rows) json.push({ row, json: await loadPartJson(tx, workspaceId, row.id) });
+    return { parts: json, summary: await loadSummary(tx, workspaceId, conversationId, now), changes: temporaryChanges(before, attributes) };
   });
-  for (const part of parts) publishPartCreated(deps.bus, workspaceId, conversationId, part);
+  for (const { row, json } of parts) {
+    deps.bus.publish({ type: 'conversation.part.created', workspace_id: String(workspaceId), conversation_id: String(conversationId), part: json });
+    // The customer's messenger gets comments only, with the widget action they carry.
+    const messengerPart = messengerPartJson(row, new Map());
+    if (messengerPart) deps.bus.publish({ type: 'messenger.part.created', workspace_id: String(workspaceId), conversation_id: String(conversationId), part: messengerPart });
+  }
   publishConversationUpdated(deps.bus, workspaceId, summary);
-  return Number(parts.at(-1)!.id);
-}
-
-function readTemporary(conversation: Pick<Conversation, 'temporaryAttributes'>): Record<string, unknown> {
-  return isPlainObject(conversation.temporaryAttributes) ? { ...conversation.temporaryAttributes } : {};
-}
-
-function readPending(value: unknown): Pending | null {
-  if (!isPlainObject(value) || typeof value.connectorId !== 'number' || !isPlainObject(value.values)) return null;
-  const values: Record<string, ExtractedValue> = {};
-  for (const [k, v] of Object.entries(value.values)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') values[k] = v;
-  return { connectorId: value.connectorId, values };
-}
-
-const asStrings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
-const round = (score: number) => Math.round(score * 100) / 100;
-
-function extractable(version: DataConnectorVersion) {
-  return readDataInputs(version).map((d) => ({ name: d.name, type: d.type, description: d.description ?? null, required: d.required ?? false }));
-}
-
-// What the agent may take as the customer's own facts: attributes the
-// workspace set, the name, and identifiers only once the customer proved them.
-function contactContext(contact: Contact, customer: { identityVerified: boolean }): Record<string, unknown> {
-  const attributes: Record<string, unknown> = { ...readAttributes(contact) };
-  if (contact.name) attributes.name = contact.name;
-  if (customer.identityVerified || contact.role === 'user') {
-    if (contact.externalId) {
-      attributes.user_id = contact.externalId;
-      attributes.external_id = contact.externalId;
-    }
+  if (turn.attributeSource && Object.keys(changes).length > 0) {
+    deps.bus.publish({
+      type: 'attribute.updated',
+      workspace_id: String(workspaceId),
+      target: 'conversation_temporary',
+      id: String(conversationId),
+      conversation_id: String(conversationId),
+      changes,
+      source: { type: 'fin', id: null, data_connector_id: String(turn.attributeSource.connectorId), execution_result_id: String(turn.attributeSource.outcome.executionResultId) },
+    });
   }
-  if (contact.email && (customer.identityVerified || isEmailVerified(contact))) attributes.email = contact.email;
-  return attributes;
-}
-
-function inputsTrace(values: Record<string, ExtractedValue>, sources: Record<string, AgentTrace['inputs'][number]['source']>): AgentTrace['inputs'] {
-  return Object.entries(values).map(([name, value]) => ({ name, value, source: sources[name] ?? 'context' }));
-}
-
-function unsureReason(reason: string, candidates: AgentTrace['candidates']): string {
-  const [best, second] = candidates;
-  switch (reason) {
-    case 'no_candidates':
-      return 'no connector the AI agent may use is available to this customer';
-    case 'weak_match':
-      return `no connector matched the question well enough (best: "${best?.name}", score ${best?.score})`;
-    case 'ambiguous':
-      return `the question matched "${best?.name}" and "${second?.name}" about equally`;
-    default:
-      return 'no connector matched the question';
-  }
-}
-
-const inputsKey = (values: Record<string, ExtractedValue>) => JSON.stringify(Object.keys(values).sort().map((k) => [k, values[k]]));
-const attributeKey = (connectorName: string, field: string) => `${connectorName} > ${field}`;
-
-// Top-level fields only: a list is kept whole under its own name, never split per entry.
-function remember(attributes: Record<string, Prisma.InputJsonValue>, connectorId: number, connectorName: string, values: Record<string, ExtractedValue>, outcome: RunOutcome): void {
-  const runs = isPlainObject(attributes[RUNS_KEY]) ? { ...(attributes[RUNS_KEY] as Record<string, Prisma.InputJsonValue>) } : {};
-  const previous: unknown = runs[String(connectorId)];
-  // Fields of an earlier run of this connector (other inputs) are replaced, not mixed in.
-  if (isPlainObject(previous) && Array.isArray(previous.keys)) for (const key of previous.keys) if (typeof key === 'string') delete attributes[key];
-  let keys: string[] | null = null;
-  if (isPlainObject(outcome.data)) {
-    keys = [];
-    for (const [field, value] of Object.entries(outcome.data)) {
-      const key = attributeKey(connectorName, field);
-      attributes[key] = (value ?? null) as Prisma.InputJsonValue;
-      keys.push(key);
-    }
-  } else {
-    attributes[attributeKey(connectorName, 'result')] = (outcome.data ?? null) as Prisma.InputJsonValue;
-  }
-  const run: RememberedRun = { inputs: inputsKey(values), keys };
-  runs[String(connectorId)] = run as unknown as Prisma.InputJsonValue;
-  attributes[RUNS_KEY] = runs;
-}
-
-function rememberedData(temporary: Record<string, unknown>, connectorId: number, connectorName: string, values: Record<string, ExtractedValue>): { found: true; data: unknown } | { found: false } {
-  const runs = temporary[RUNS_KEY];
-  const run = isPlainObject(runs) ? runs[String(connectorId)] : undefined;
-  if (!isPlainObject(run) || run.inputs !== inputsKey(values)) return { found: false };
-  if (run.keys === null) {
-    const key = attributeKey(connectorName, 'result');
-    return Object.hasOwn(temporary, key) ? { found: true, data: temporary[key] } : { found: false };
-  }
-  if (!Array.isArray(run.keys)) return { found: false };
-  const prefix = attributeKey(connectorName, '');
-  const data: Record<string, unknown> = {};
-  for (const key of run.keys) {
-    if (typeof key !== 'string' || !key.startsWith(prefix) || !Object.hasOwn(temporary, key)) return { found: false };
-    data[key.slice(prefix.length)] = temporary[key];
-  }
-  return { found: true, data };
+  return Number(parts.at(-1)!.json.id);
 }

@@ -2,6 +2,8 @@ import type { PipelineDeps } from '../connectors/pipeline/pipeline-deps.ts';
 import type { HostLookup } from '../connectors/security-check.ts';
 import type { Mailer } from '../email/mailer.ts';
 import type { LoginRateLimiter } from '../identity/login-rate-limit.ts';
+import type { OtpVerifiedEvent } from '../identity/otp/otp-routes.ts';
+import type { AnswerFn } from '../agent/resume-after-verification.ts';
 import type { CustomerMessageEvent } from '../messenger/messenger-conversations.ts';
 
 // Everything the HTTP layer needs: the connector pipeline's dependencies (db,
@@ -25,4 +27,10 @@ export interface AppDeps extends PipelineDeps {
   // Called after a customer's messenger message is committed (the AI agent
   // answers through it). Not awaited by the response; its errors are logged.
   onCustomerMessage?: ((event: CustomerMessageEvent) => void | Promise<void>) | undefined;
+  // Called after a customer verified an emailed one-time code in the messenger
+  // (the AI agent answers the question that waited for it). Not awaited; errors are logged.
+  onOtpVerified?: ((event: OtpVerifiedEvent) => void | Promise<void>) | undefined;
+  // The agent that answers customers outside the messenger (Fin Agent API);
+  // the deterministic one when unset.
+  answerCustomer?: AnswerFn | undefined;
 }

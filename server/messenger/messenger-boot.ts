@@ -12,6 +12,7 @@ import {
   type AttributeValue,
   type IgnoredAttribute,
 } from './protected-attributes.ts';
+import { authTokensSchema, authTokenStoreOf } from './messenger-auth-tokens.ts';
 import { clockOf, type MessengerDeps } from './messenger-deps.ts';
 import { createMessengerSession } from './messenger-sessions.ts';
 import { MessengerJwtRejected, rejectionError, verifyWorkspaceMessengerJwt, type VerifiedMessengerIdentity } from './verify-messenger-jwt.ts';
@@ -31,6 +32,9 @@ export const bootRequestSchema = z.strictObject({
     .record(z.string().min(1).max(190), z.unknown())
     .refine((attributes) => Object.keys(attributes).length <= 100, 'must have at most 100 attributes')
     .nullish(),
+  // Per-user tokens for connectors ({{auth_tokens.name}}): kept in memory for
+  // this session only (messenger-auth-tokens.ts), never stored or returned.
+  auth_tokens: authTokensSchema.nullish(),
 });
 export type BootRequest = z.input<typeof bootRequestSchema>;
 
@@ -165,6 +169,8 @@ export async function bootMessenger(deps: MessengerDeps, body: unknown): Promise
     });
   // Two first boots of the same user at once: the loser finds the winner's contact.
   const { contact, session } = await run().catch((error: unknown) => (isUniqueViolation(error) ? run() : Promise.reject(error)));
+
+  if (input.auth_tokens) authTokenStoreOf(deps).set(session.id, input.auth_tokens, session.expiresAt, now);
 
   if (identity?.verifiedWith === 'previous_secret') deps.logger.info({ workspaceId: workspace.id }, 'messenger identity verified with the previous secret (rotation in progress)');
   if (ignored.length > 0) deps.logger.info({ workspaceId: workspace.id, contactId: contact.id, ignored }, 'messenger boot ignored attributes');

@@ -41,6 +41,21 @@ export interface MessengerPartJson {
   author: { type: 'customer' | 'admin' | 'bot'; name: string | null };
   body: string;
   created_at: string;
+  // Bot parts only: what the widget offers besides the text (server/agent: metadata.agentAction).
+  action?: MessengerPartAction;
+}
+
+export type MessengerPartAction = { type: 'verify_email' } | { type: 'confirm_action'; connector_name: string };
+
+/** The widget action a bot part carries in metadata.agentAction, or undefined. */
+export function partAction(part: Pick<ConversationPart, 'authorType' | 'metadata'>): MessengerPartAction | undefined {
+  if (part.authorType !== 'bot' || !part.metadata || typeof part.metadata !== 'object' || Array.isArray(part.metadata)) return undefined;
+  const action = (part.metadata as { agentAction?: unknown }).agentAction;
+  if (!action || typeof action !== 'object') return undefined;
+  const { type, connector_name: name } = action as { type?: unknown; connector_name?: unknown };
+  if (type === 'verify_email') return { type };
+  if (type === 'confirm_action' && typeof name === 'string') return { type, connector_name: name };
+  return undefined;
 }
 
 export interface MessengerConversationSummaryJson {
@@ -61,6 +76,10 @@ export interface CustomerMessageEvent {
   conversationId: number;
   partId: number;
   customer: { identityVerified: boolean };
+  // The messenger session the message came from (its hashed id), so the
+  // agent's runs use its auth tokens and call its client functions. Server-side
+  // only: never put it in anything sent to a client.
+  session: { id: string };
 }
 
 export const messageSchema = z.strictObject({
@@ -72,9 +91,10 @@ const isCustomerVisible = (part: Pick<ConversationPart, 'partType' | 'authorType
 
 const visiblePartsWhere = { partType: 'comment' as const, authorType: { in: [...CUSTOMER_VISIBLE_AUTHORS] } };
 
-/** The customer-safe view of a part: no internal ids, no metadata. Null for parts a customer must not see. */
+/** The customer-safe view of a part: no internal ids, no metadata (but a bot's action). Null for parts a customer must not see. */
 export function messengerPartJson(part: ConversationPart, adminNames: ReadonlyMap<number, string>): MessengerPartJson | null {
   if (!isCustomerVisible(part)) return null;
+  const action = partAction(part);
   return {
     type: 'messenger_part',
     id: String(part.id),
@@ -85,6 +105,7 @@ export function messengerPartJson(part: ConversationPart, adminNames: ReadonlyMa
     },
     body: part.body,
     created_at: isoSeconds(part.createdAt),
+    ...(action && { action }),
   };
 }
 
@@ -179,7 +200,7 @@ async function afterCustomerPart(deps: MessengerConversationsDeps, caller: Messe
   const [part, summary] = await Promise.all([loadPartJson(deps.db, caller.workspaceId, partId), loadSummary(deps.db, caller.workspaceId, conversationId, now)]);
   publishPartCreated(deps.bus, caller.workspaceId, conversationId, part);
   publishConversationUpdated(deps.bus, caller.workspaceId, summary);
-  notifyCustomerMessage(deps, { workspaceId: caller.workspaceId, conversationId, partId, customer: { identityVerified: caller.identityVerified } });
+  notifyCustomerMessage(deps, { workspaceId: caller.workspaceId, conversationId, partId, customer: { identityVerified: caller.identityVerified }, session: { id: caller.sessionId } });
 }
 
 export async function startMessengerConversation(deps: MessengerConversationsDeps, caller: MessengerCaller, input: unknown): Promise<MessengerConversationJson> {
@@ -192,6 +213,7 @@ export async function startMessengerConversation(deps: MessengerConversationsDep
     });
     return { conversationId: conversation.id, partId: part.id };
   });
+  await deps.bus.joinMessengerSession?.(caller.sessionId, conversationId);
   await afterCustomerPart(deps, caller, conversationId, partId);
   return detailOf(deps.db, caller, conversationId, now);
 }

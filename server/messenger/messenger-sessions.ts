@@ -3,6 +3,7 @@ import type { Db, Prisma } from '../db/client.ts';
 import { bearerToken } from '../http/api-middleware.ts';
 import { AppError } from '../http/app-error.ts';
 import { hashToken, MAX_TOKEN_LENGTH, newOpaqueToken } from '../identity/opaque-token.ts';
+import { authTokenStoreOf, type MessengerAuthTokenStore } from './messenger-auth-tokens.ts';
 import { clockOf, type MessengerDeps } from './messenger-deps.ts';
 
 // Messenger session tokens are random and stored hashed (like API tokens)
@@ -12,6 +13,9 @@ export const MESSENGER_SESSION_TTL_MS = 60 * 60 * 1000;
 const TOKEN_PREFIX = 'pbm_';
 
 export interface MessengerSessionPrincipal {
+  // The session row's id (the hash of its token): what in-memory state of the
+  // session (auth tokens, its sockets' room) is keyed by. Server-side only.
+  sessionId: string;
   workspaceId: number;
   contactId: number;
   identityVerified: boolean;
@@ -27,16 +31,17 @@ type SessionDb = Pick<Db, 'messengerSession'> | Pick<Prisma.TransactionClient, '
 export async function createMessengerSession(
   db: SessionDb,
   input: { workspaceId: number; contactId: number; identityVerified: boolean; now: Date; notAfter?: Date | undefined },
-): Promise<{ token: string; expiresAt: Date }> {
+): Promise<{ id: string; token: string; expiresAt: Date }> {
   const token = newOpaqueToken(TOKEN_PREFIX);
   const ttlEnd = input.now.getTime() + MESSENGER_SESSION_TTL_MS;
   const expiresAt = new Date(input.notAfter ? Math.min(ttlEnd, input.notAfter.getTime()) : ttlEnd);
   // Expired sessions of the contact go when it opens a new one, so rows do not pile up.
   await db.messengerSession.deleteMany({ where: { contactId: input.contactId, expiresAt: { lte: input.now } } });
+  const id = hashToken(token);
   await db.messengerSession.create({
-    data: { id: hashToken(token), workspaceId: input.workspaceId, contactId: input.contactId, identityVerified: input.identityVerified, createdAt: input.now, expiresAt },
+    data: { id, workspaceId: input.workspaceId, contactId: input.contactId, identityVerified: input.identityVerified, createdAt: input.now, expiresAt },
   });
-  return { token, expiresAt };
+  return { id, token, expiresAt };
 }
 
 /** The session a messenger token stands for, or null when it is unknown or expired. */
@@ -44,11 +49,14 @@ export async function authenticateMessengerSession(deps: Pick<MessengerDeps, 'db
   if (!token.startsWith(TOKEN_PREFIX) || token.length > MAX_TOKEN_LENGTH) return null;
   const session = await deps.db.messengerSession.findUnique({ where: { id: hashToken(token) } });
   if (!session || session.expiresAt.getTime() <= clockOf(deps).getTime()) return null;
-  return { workspaceId: session.workspaceId, contactId: session.contactId, identityVerified: session.identityVerified, expiresAt: session.expiresAt };
+  return { sessionId: session.id, workspaceId: session.workspaceId, contactId: session.contactId, identityVerified: session.identityVerified, expiresAt: session.expiresAt };
 }
 
-export async function revokeMessengerSession(db: Pick<Db, 'messengerSession'>, token: string): Promise<void> {
-  await db.messengerSession.deleteMany({ where: { id: hashToken(token) } });
+// The session's auth tokens go with it.
+export async function revokeMessengerSession(deps: { db: Pick<Db, 'messengerSession'>; messengerAuthTokens?: MessengerAuthTokenStore | undefined }, token: string): Promise<void> {
+  const id = hashToken(token);
+  authTokenStoreOf(deps).delete(id);
+  await deps.db.messengerSession.deleteMany({ where: { id } });
 }
 
 /** The session of the request's `Authorization: Bearer <messenger token>`, or null. */

@@ -4,7 +4,8 @@
 import type { ConversationSummaryJson, PartJson } from '../inbox/conversation-json.ts';
 import type { MessengerPartJson } from '../messenger/messenger-conversations.ts';
 
-export type AttributeTarget = 'contact' | 'conversation';
+// conversation_temporary: the AI agent's "Connector > field" temporary attributes of a conversation.
+export type AttributeTarget = 'contact' | 'conversation' | 'conversation_temporary';
 
 export interface AttributeUpdatedEvent {
   type: 'attribute.updated';
@@ -56,7 +57,33 @@ export interface MessengerPartCreatedEvent {
   part: MessengerPartJson;
 }
 
-export type RealtimeEvent = AttributeUpdatedEvent | ConversationUpdatedEvent | ConversationPartCreatedEvent | ConnectorRunLoggedEvent | MessengerPartCreatedEvent;
+// The AI agent is working on a reply (typing: true) or is done. Messenger room only.
+export interface MessengerTypingEvent {
+  type: 'messenger.typing';
+  workspace_id: string;
+  conversation_id: string;
+  typing: boolean;
+}
+
+// The AI agent handed the conversation to the team. Messenger room only: the
+// widget passes { conversation_id, summary, email } to the host page's handoff
+// function. summary is customer-safe (no connector internals); email only when verified.
+export interface MessengerHandoffEvent {
+  type: 'messenger.handoff';
+  workspace_id: string;
+  conversation_id: string;
+  summary: string;
+  email: string | null;
+}
+
+export type RealtimeEvent =
+  | AttributeUpdatedEvent
+  | ConversationUpdatedEvent
+  | ConversationPartCreatedEvent
+  | ConnectorRunLoggedEvent
+  | MessengerPartCreatedEvent
+  | MessengerTypingEvent
+  | MessengerHandoffEvent;
 
 export const workspaceRoom = (workspaceId: number | string) => `workspace:${workspaceId}`;
 export const conversationRoom = (conversationId: number | string) => `conversation:${conversationId}`;
@@ -72,6 +99,8 @@ export function roomsOf(event: RealtimeEvent): string[] {
     case 'connector_run.logged':
       return [conversationRoom(event.conversation_id)];
     case 'messenger.part.created':
+    case 'messenger.typing':
+    case 'messenger.handoff':
       return [messengerRoom(event.conversation_id)];
     case 'attribute.updated':
       return event.conversation_id ? [workspaceRoom(event.workspace_id), conversationRoom(event.conversation_id)] : [workspaceRoom(event.workspace_id)];
@@ -82,6 +111,19 @@ export function roomsOf(event: RealtimeEvent): string[] {
 // and tests attach a real socket.io client to see what went out.
 export interface RealtimeBus {
   publish(event: RealtimeEvent): void;
+  // Puts the sockets of a messenger session in a conversation's messenger room
+  // (every process, through the adapter): a conversation the customer just
+  // started gets the agent's typing and hand-off events before the widget has
+  // joined it.
+  joinMessengerSession?(sessionId: string, conversationId: number): Promise<void>;
 }
 
 export const silentBus: RealtimeBus = { publish() {} };
+
+export function publishMessengerTyping(bus: RealtimeBus, workspaceId: number, conversationId: number, typing: boolean): void {
+  bus.publish({ type: 'messenger.typing', workspace_id: String(workspaceId), conversation_id: String(conversationId), typing });
+}
+
+export function publishMessengerHandoff(bus: RealtimeBus, workspaceId: number, conversationId: number, handoff: { summary: string; email: string | null }): void {
+  bus.publish({ type: 'messenger.handoff', workspace_id: String(workspaceId), conversation_id: String(conversationId), summary: handoff.summary, email: handoff.email });
+}

@@ -5,9 +5,9 @@ import { Server, type ServerOptions } from 'socket.io';
 import { parseId } from '../connectors/load-connector.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
-import { conversationRoom, roomsOf, workspaceRoom, type RealtimeBus, type RealtimeEvent } from './realtime-events.ts';
+import { conversationRoom, messengerRoom, roomsOf, workspaceRoom, type RealtimeBus, type RealtimeEvent } from './realtime-events.ts';
 import type { MessengerCaller } from '../messenger/messenger-conversations.ts';
-import { attachMessengerSocket } from './messenger-socket.ts';
+import { attachMessengerSocket, messengerSessionRoom } from './messenger-socket.ts';
 import { authenticateSocket, type SocketAuthDeps } from './socket-auth.ts';
 
 export interface RealtimeServer extends RealtimeBus {
@@ -76,6 +76,9 @@ export function createRealtimeServer(httpServer: HttpServer, deps: SocketAuthDep
       const rooms = roomsOf(event);
       io.to(rooms).emit(event.type, event);
       deps.logger.debug({ type: event.type, rooms }, 'realtime event published');
+    },
+    joinMessengerSession: async (sessionId, conversationId) => {
+      io.in(messengerSessionRoom(sessionId)).socketsJoin(messengerRoom(conversationId));
     },
     close: () => new Promise<void>((resolve) => io.close(() => resolve())),
   };

@@ -98,6 +98,51 @@ describe('connector editor: Fin tab', () => {
     expect(server.requestsTo('/plans/').length).toBe(before);
   });
 
+  it('previews the AI agent\'s decision for a sample message: candidates, inputs and the reply, calling the API only when asked', async () => {
+    const id = await server.createLiveConnector({
+      name: 'Subscription plan',
+      description: 'Returns the subscription plan and seats of the customer. Use it when a customer asks which plan they are on.',
+      example_questions: ['Which plan am I on?'],
+      url: `${server.upstream.url}/plans/{{user.email}}`,
+      direct_fin_usage: true,
+      data_transformation_type: 'full_access',
+    });
+    await server.seedConversation({ contact: { name: 'Lena Live', email: 'lena@customer.test' }, parts: [{ body: 'Hi' }] });
+    const page = await adminPage();
+    await page.goto(`/settings/connectors/${id}`);
+    await page.getByRole('tab', { name: 'Fin', exact: true }).click();
+    await pickContact(page, 'lena@', /Lena Live/);
+    const message = page.getByLabel('Customer message');
+    // The first example question is the sample message.
+    expect(await message.inputValue()).toBe('Which plan am I on?');
+
+    const before = server.requestsTo('/plans/').length;
+    await page.getByRole('button', { name: 'Preview decision', exact: true }).click();
+    const result = page.getByTestId('agent-preview-result');
+    await eventually(() => textOf(page.getByTestId('agent-preview-action'))).toContain('Answer with the connector’s data with “Subscription plan”');
+    const row = result.getByRole('row', { name: /Subscription plan/ });
+    expect(await textOf(row)).toMatch(/allowed/);
+    expect(await textOf(row)).toMatch(/plan/);
+    expect(await textOf(result)).toContain('GET');
+    expect(server.requestsTo('/plans/').length).toBe(before);
+
+    // Live: the API is called once and the customer's reply is built from its data.
+    await page.getByLabel('Run the chosen connector live (calls the real API)').check();
+    await page.getByRole('button', { name: 'Preview decision', exact: true }).click();
+    await eventually(() => textOf(page.getByTestId('agent-preview-data'))).toContain('"plan_name": "Pro"');
+    expect(server.requestsTo('/plans/').length).toBe(before + 1);
+    expect(await textOf(page.getByTestId('agent-preview-reply'))).toContain('Pro');
+    await page.getByTestId('agent-preview-reply').scrollIntoViewIfNeeded();
+    await screenshot(page, 'connector-fin-agent-preview');
+
+    // A message nothing matches: the agent would hand off, and says why.
+    await message.fill('Can you sing me a song about penguins?');
+    await page.getByLabel('Run the chosen connector live (calls the real API)').uncheck();
+    await page.getByRole('button', { name: 'Preview decision', exact: true }).click();
+    await eventually(() => textOf(page.getByTestId('agent-preview-action'))).toContain('Hand the conversation to the team');
+    expect(server.requestsTo('/plans/').length).toBe(before + 1);
+  });
+
   it('shows the server\'s error next to the rule that causes it', async () => {
     const created = await server.api('POST', '/data_connectors', { name: 'Rule errors', http_method: 'get', url: `${server.upstream.url}/plans/x` });
     const page = await adminPage();

@@ -1,9 +1,11 @@
 import type { Db } from '../../db/client.ts';
 import type { Logger } from '../../logger.ts';
+import type { MessengerAuthTokenStore } from '../../messenger/messenger-auth-tokens.ts';
 import type { RealtimeBus } from '../../realtime/realtime-events.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import type { GuardedAgent } from '../http/guarded-agent.ts';
 import type { SendDeps } from '../http/send-request.ts';
+import type { ClientFunctionCaller } from './client-side-function.ts';
 
 // Runs a Python code block in the sandbox (server/sandbox/); `error` reads
 // like "ZeroDivisionError: division by zero (line 3)". Without a runner,
@@ -22,4 +24,9 @@ export interface PipelineDeps {
   http: SendDeps;
   now?: () => Date;
   runCodeBlock?: CodeBlockRunner;
+  // The messenger sessions' auth tokens (in memory); one per process by default.
+  messengerAuthTokens?: MessengerAuthTokenStore | undefined;
+  // Calls host page functions in a customer's messenger (client-side
+  // connectors); the realtime server implements it. Without it they fail.
+  clientFunctions?: ClientFunctionCaller | undefined;
 }

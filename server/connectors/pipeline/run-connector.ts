@@ -8,6 +8,10 @@ import { withIdempotencyKey } from '../http/idempotency-key.ts';
 import { parseResponseBody } from '../http/parse-response-body.ts';
 import { SendError } from '../http/send-error.ts';
 import { MAX_BUDGET_MS, sendRequest, type HttpMethod, type SendResult } from '../http/send-request.ts';
+import { findPlaceholders } from '../template-variables.ts';
+import { authTokenStoreOf } from '../../messenger/messenger-auth-tokens.ts';
+import { loadContactAttributeDefinitions } from '../../messenger/protected-attributes.ts';
+import { clientFunctionTimeoutMs, dropProtectedWrites, type MessengerRunSession } from './client-side-function.ts';
 import { coerceInputs, type InputError, type InputValue } from './coerce-inputs.ts';
 import { checkConnectorGate } from './connector-gate.ts';
 import { loadRunVersion } from './load-run-version.ts';
@@ -36,6 +40,13 @@ export interface RunConnectorRequest extends RunContextRequest {
   // Who the customer proved to be (the messenger session): identityVerified
   // when it was booted with a valid identity JWT.
   customer?: { identityVerified: boolean } | undefined;
+  // Refuse a missing required input even when the connector does not validate
+  // missing attributes (the AI agent never runs a connector without them).
+  validateMissing?: boolean | undefined;
+  // The customer's messenger session the run serves (the AI agent in the
+  // messenger): its auth tokens fill {{auth_tokens.*}} and its browser runs
+  // client-side connectors. Other callers have none.
+  session?: MessengerRunSession | undefined;
 }
 
 export interface RunOutcome {
@@ -83,12 +94,16 @@ interface Progress {
   writes: AttributeWrites | undefined;
   secrets: string[];
   calledApi: boolean;
+  // What a client-side connector asked the customer's browser to run.
+  clientCall: { function: string; inputs: Record<string, unknown> } | null;
 }
 
 export async function runConnector(deps: PipelineDeps, request: RunConnectorRequest): Promise<RunOutcome> {
   const started = performance.now();
   // Both reads at once (they overlap on PostgreSQL); a missing connector is reported first.
-  const contextLoad = loadRunContext(deps.db, request);
+  // The session's auth tokens are read once, now: they fill the request and are redacted from its log.
+  const userTokens = request.userTokens ?? (request.session ? authTokenStoreOf(deps).get(request.session.id, deps.now?.() ?? new Date()) : undefined);
+  const contextLoad = loadRunContext(deps.db, { ...request, ...(userTokens && { userTokens: { ...userTokens } }) });
   contextLoad.catch(() => undefined);
   const version = await loadRunVersion(deps.db, request);
   if (!version) {
@@ -98,7 +113,7 @@ export async function runConnector(deps: PipelineDeps, request: RunConnectorRequ
   }
   const context = await contextLoad;
 
-  const progress: Progress = { rendered: null, response: null, parsed: null, shaped: null, debugOutput: null, warnings: [], writes: undefined, secrets: Object.values(context.userTokens), calledApi: false };
+  const progress: Progress = { rendered: null, response: null, parsed: null, shaped: null, debugOutput: null, warnings: [], writes: undefined, secrets: Object.values(context.userTokens), calledApi: false, clientCall: null };
   let failure: PipelineFailure | null = null;
   try {
     await execute(deps, request, version, context, progress);
@@ -136,7 +151,7 @@ export async function runConnector(deps: PipelineDeps, request: RunConnectorRequ
       conversationId: context.conversation?.id ?? null,
       contactId: context.contact?.id ?? null,
       requestUrl,
-      requestBody: redact(progress.rendered?.body ?? null),
+      requestBody: redact(progress.rendered?.body ?? (progress.clientCall && JSON.stringify(progress.clientCall))),
       responseBody: logging === 'none' ? null : json(failure === null ? shapedForLog : null),
       rawResponseBody: logging === 'full' ? json(redactLoggedBody(rawForLog, fields, 'raw')) : null,
       debugOutput: redact(progress.debugOutput),
@@ -193,28 +208,36 @@ async function execute(deps: PipelineDeps, request: RunConnectorRequest, version
   });
   if (refusal && request.version === 'live') throw new PipelineFailure(refusal.errorType, refusal.message, [], refusal.otpAvailable);
   if (refusal) progress.warnings.push(`Customers would be refused (${refusal.errorType}): ${refusal.message}`);
-  if (version.executionType === 'client_side') {
+  const clientSide = version.executionType === 'client_side';
+  if (clientSide && !request.session) {
     throw new PipelineFailure('client_side_action_error', `"${version.name}" runs in the customer's browser (client-side function ${version.clientFunctionName ?? '?'}); only the messenger can run it`);
   }
 
   // inputs
-  const coerced = coerceInputs(readDataInputs(version), request.inputs ?? {}, { validateMissing: version.validateMissingAttributes ?? false });
+  const coerced = coerceInputs(readDataInputs(version), request.inputs ?? {}, { validateMissing: request.validateMissing === true || (version.validateMissingAttributes ?? false) });
   if ('error' in coerced) {
     throw new PipelineFailure('request_validation_error', coerced.error.map((e) => e.message).join('; '), coerced.error);
   }
   const inputs: Record<string, InputValue> = coerced.values;
 
   // request
-  if (!version.url) throw new PipelineFailure('request_configuration_error', 'the connector has no URL');
-  const lookup = (name: string) => (Object.hasOwn(inputs, name) ? inputs[name] : contextValue(context, name));
-  const headers = readDecryptedHeaders(version, deps.secrets);
-  progress.secrets.push(...headers.map((h) => h.value).filter((v) => v.length >= 8));
-  progress.rendered = renderRequest({ method: version.httpMethod, url: version.url, headers, body: version.body }, lookup);
+  if (!clientSide) {
+    if (!version.url) throw new PipelineFailure('request_configuration_error', 'the connector has no URL');
+    const lookup = (name: string) => (Object.hasOwn(inputs, name) ? inputs[name] : contextValue(context, name));
+    const headers = readDecryptedHeaders(version, deps.secrets);
+    progress.secrets.push(...headers.map((h) => h.value).filter((v) => v.length >= 8));
+    const missingTokens = missingAuthTokens(version.url, headers, version.body, context);
+    if (missingTokens.length > 0 && !request.useExampleResponse) throw new PipelineFailure('request_validation_error', missingTokensMessage(missingTokens, request.session));
+    for (const name of missingTokens) progress.warnings.push(`{{auth_tokens.${name}}} has no value here; customers' messengers pass it at boot`);
+    progress.rendered = renderRequest({ method: version.httpMethod, url: version.url, headers, body: version.body }, lookup);
+  }
 
-  // send
+  // send (a client-side function's result stands for the response body)
   let body: unknown;
   let format = 'json';
-  if (request.useExampleResponse) {
+  if (clientSide) {
+    body = await callClientFunction(deps, request.session!, version, inputs, progress);
+  } else if (request.useExampleResponse) {
     if (version.mockResponse === null) throw new PipelineFailure('request_configuration_error', 'the connector has no example response; add one or test against the live API');
     body = version.mockResponse;
   } else {
@@ -246,6 +269,41 @@ async function execute(deps: PipelineDeps, request: RunConnectorRequest, version
 
   // map (written with the execution result)
   progress.writes = mapAttributes(body, readObjectMappings(version));
+  if (clientSide && Object.keys(progress.writes.contact).length > 0) {
+    const definitions = await loadContactAttributeDefinitions(deps.db, request.workspaceId);
+    const dropped = dropProtectedWrites(progress.writes, new Set(definitions.filter((d) => d.protected).map((d) => d.name)));
+    if (dropped.length > 0) progress.warnings.push(`Not written from the customer's browser (protected attributes): ${dropped.join(', ')}`);
+  }
+}
+
+// `{{auth_tokens.<name>}}` placeholders the run has no value for: sending
+// the request without them would only get a confusing answer from the API.
+function missingAuthTokens(url: string, headers: { value: string }[], body: string | null, context: RunContext): string[] {
+  const names = [url, ...headers.map((h) => h.value), body ?? ''].flatMap(findPlaceholders).filter((n) => n.startsWith('auth_tokens.')).map((n) => n.slice('auth_tokens.'.length));
+  return [...new Set(names)].filter((name) => !Object.hasOwn(context.userTokens, name));
+}
+
+function missingTokensMessage(names: string[], session: MessengerRunSession | undefined): string {
+  const fields = names.map((n) => `auth_tokens.${n}`).join(', ');
+  return session
+    ? `${fields} ${names.length > 1 ? 'are' : 'is'} missing: the customer's messenger did not pass ${names.length > 1 ? 'these auth tokens' : 'this auth token'} in auth_tokens when it booted (or its session has ended)`
+    : `${fields} ${names.length > 1 ? 'are' : 'is'} missing: auth tokens come from the customer's messenger (auth_tokens at boot), so this connector only runs for the AI agent in a messenger conversation`;
+}
+
+// Asks the session's messenger to run the host page function; its result is the response body.
+async function callClientFunction(deps: PipelineDeps, session: MessengerRunSession, version: DataConnectorVersion, inputs: Record<string, InputValue>, progress: Progress): Promise<unknown> {
+  const name = version.clientFunctionName;
+  if (!name) throw new PipelineFailure('request_configuration_error', 'the connector has no client_function_name');
+  if (!deps.clientFunctions) throw new PipelineFailure('client_side_action_error', 'client-side functions are not available on this server (no realtime connection to the messenger)');
+  progress.clientCall = { function: name, inputs };
+  progress.calledApi = true;
+  const timeoutMs = clientFunctionTimeoutMs(version);
+  const outcome = await deps.clientFunctions.callClientFunction(session.id, { name, inputs }, timeoutMs).catch((error: unknown) => ({
+    ok: false as const,
+    message: `calling the client-side function ${name} failed: ${error instanceof Error ? error.message : String(error)}`,
+  }));
+  if (!outcome.ok) throw new PipelineFailure('client_side_action_error', outcome.message);
+  return outcome.result;
 }
 
 async function sendWithTokens(deps: PipelineDeps, workspaceId: number, version: DataConnectorVersion, progress: Progress): Promise<SendResult> {

@@ -98,9 +98,10 @@ export function messengerRoutes(deps: AppDeps): Router {
       now: deps.now,
       logger: deps.logger,
       revealCode: deps.revealOtpCode,
+      onVerified: deps.onOtpVerified,
       resolveMessengerContact: async (req) => {
         const session = await messengerSessionFromRequest(deps, req);
-        return session && { workspaceId: session.workspaceId, contactId: session.contactId };
+        return session && { workspaceId: session.workspaceId, contactId: session.contactId, session: { id: session.sessionId } };
       },
     }),
   );

@@ -19,6 +19,8 @@ import { verifyOtp } from './verify-otp.ts';
 export interface MessengerContact {
   workspaceId: number;
   contactId: number;
+  // The messenger session (hashed id, server-side only): its auth tokens and client functions serve the resumed answer.
+  session?: { id: string } | undefined;
 }
 
 export interface OtpRouteDeps extends OtpDeps {
@@ -28,6 +30,14 @@ export interface OtpRouteDeps extends OtpDeps {
   rateLimit?: Partial<Record<'request' | 'verify', RateLimit>> | undefined;
   // See rate-limit.ts; by default the counts live in this process.
   rateLimitStore?: RateLimitStore | undefined;
+  // Called after a code was verified (the AI agent answers the question that
+  // waited for it). Not awaited by the response; its errors are logged.
+  onVerified?: ((event: OtpVerifiedEvent) => void | Promise<void>) | undefined;
+}
+
+export interface OtpVerifiedEvent extends MessengerContact {
+  // The conversation the code was for (the verification counts there only), or null.
+  conversationId: number | null;
 }
 
 export const DEFAULT_OTP_ROUTE_LIMITS = {
@@ -69,13 +79,20 @@ export function otpRoutes(deps: OtpRouteDeps): Router {
   router.post('/request', async (req, res) => {
     const contact = await caller(req, res, limiters.request);
     const body = parseOrThrow(requestSchema, req.body ?? {});
-    res.status(201).json(await requestOtp(deps, { ...contact, conversationId: body.conversation_id ?? null }));
+    res.status(201).json(await requestOtp(deps, { workspaceId: contact.workspaceId, contactId: contact.contactId, conversationId: body.conversation_id ?? null }));
   });
 
   router.post('/verify', async (req, res) => {
     const contact = await caller(req, res, limiters.verify);
     const body = parseOrThrow(verifySchema, req.body ?? {});
-    res.json(await verifyOtp(deps, { ...contact, conversationId: body.conversation_id ?? null, code: body.code }));
+    const conversationId = body.conversation_id ?? null;
+    res.json(await verifyOtp(deps, { workspaceId: contact.workspaceId, contactId: contact.contactId, conversationId, code: body.code }));
+    const hook = deps.onVerified;
+    if (hook) {
+      void Promise.resolve()
+        .then(() => hook({ workspaceId: contact.workspaceId, contactId: contact.contactId, session: contact.session, conversationId }))
+        .catch((error: unknown) => deps.logger?.error({ err: error, contactId: contact.contactId, conversationId }, 'after-verification hook failed'));
+    }
   });
 
   router.use(otpErrorHandler(deps));

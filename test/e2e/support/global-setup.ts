@@ -10,7 +10,9 @@ import { CHROMIUM_PATH, chromiumMissingMessage } from './chromium.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const DIST_INDEX = path.join(ROOT, 'dist/client/index.html');
-const CLIENT_SOURCES = [path.join(ROOT, 'client'), path.join(ROOT, 'vite.config.ts')];
+const CLIENT_SOURCES = [path.join(ROOT, 'client'), path.join(ROOT, 'vite.config.ts'), path.join(ROOT, 'vite.widget.config.ts')];
+// The messenger widget, built by the same `npm run build` (vite.widget.config.ts).
+const DIST_WIDGET = path.join(ROOT, 'dist/widget/widget.js');
 
 export default function setup(): void {
   if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(chromiumMissingMessage());
@@ -27,6 +29,7 @@ export default function setup(): void {
 
 function buildReason(): string | null {
   if (!fs.existsSync(DIST_INDEX)) return 'dist/client is missing';
+  if (!fs.existsSync(DIST_WIDGET)) return 'dist/widget/widget.js is missing';
   const builtAt = fs.statSync(DIST_INDEX).mtimeMs;
   const newer = CLIENT_SOURCES.flatMap(filesUnder).find((file) => fs.statSync(file).mtimeMs > builtAt);
   return newer ? `dist/client is older than ${path.relative(ROOT, newer)}` : null;

@@ -2,7 +2,8 @@
 // it picks the connector, fills inputs, runs it as `fin`, answers from the
 // shaped data, asks for what is missing, and hands off when unsure or failing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerCustomerMessage, PENDING_KEY } from '../../../server/agent/answer-customer-message.ts';
+import { answerCustomerMessage, CONFIRM_KEY, NO_EMAIL_REPLY, PENDING_KEY, VERIFY_KEY } from '../../../server/agent/answer-customer-message.ts';
+import { CANCELLED_REPLY } from '../../../server/agent/deterministic/confirm-action.ts';
 import { HANDOFF_REPLY, RUN_FAILURE_REPLY } from '../../../server/agent/deterministic/compose-reply.ts';
 import type { RealtimeEvent } from '../../../server/realtime/realtime-events.ts';
 import { startTestApp, type TestApp } from '../../support/start-test-app.ts';
@@ -22,6 +23,7 @@ beforeAll(async () => {
     if (match?.[1] === 'ACC-500') return { status: 500, body: { error: 'boom' } };
     if (match) return { body: { balance: balances[decodeURIComponent(match[1]!)] ?? 0, currency: 'EUR', internal_note: 'vip' } };
     if (req.url === '/orders') return { body: { last_order: 'ORD-1', status: 'shipped' } };
+    if (req.url === '/subscriptions/cancel') return { body: { cancelled: true, effective: 'today' } };
     return { status: 404, body: { error: 'not found' } };
   });
   balanceId = await liveConnector({
@@ -105,6 +107,19 @@ describe('answerCustomerMessage (deterministic agent)', () => {
     expect(temporary['Account balance > Balance due']).toBe(120.5);
     expect(temporary['Account balance > currency']).toBe('EUR');
     expect(Object.keys(temporary).some((k) => k.includes('internal_note'))).toBe(false);
+    // Open inboxes hear about the new temporary attributes, and only about them.
+    const attributeEvents = published.filter((e) => e.type === 'attribute.updated' && e.conversation_id === String(conversationId));
+    expect(attributeEvents).toEqual([
+      {
+        type: 'attribute.updated',
+        workspace_id: String(app.workspaceId),
+        target: 'conversation_temporary',
+        id: String(conversationId),
+        conversation_id: String(conversationId),
+        changes: { 'Account balance > Balance due': 120.5, 'Account balance > currency': 'EUR' },
+        source: { type: 'fin', id: null, data_connector_id: String(balanceId), execution_result_id: String(run!.id) },
+      },
+    ]);
 
     const created = published.filter((e) => e.type === 'conversation.part.created' && e.conversation_id === String(conversationId));
     expect(created.map((e) => (e as { part: { id: string } }).part.id)).toEqual([String(turn.replyPartId)]);
@@ -154,23 +169,79 @@ describe('answerCustomerMessage (deterministic agent)', () => {
     expect((await temporaryOf(conversationId))[PENDING_KEY]).toBeUndefined();
   });
 
-  it('never runs a connector that changes data (it cannot ask for confirmation yet): it hands off', async () => {
-    await liveConnector({
-      name: 'Cancel subscription',
-      http_method: 'post',
-      description: 'Cancels the customer subscription immediately',
-      example_questions: ['Please cancel my subscription', 'Cancel my plan'],
-      url: `${upstream.url}/subscriptions/cancel`,
+  describe('a connector that changes data', () => {
+    let cancelId: number;
+    beforeAll(async () => {
+      cancelId = await liveConnector({
+        name: 'Cancel subscription',
+        http_method: 'post',
+        description: 'Cancels the customer subscription immediately',
+        example_questions: ['Please cancel my subscription', 'Cancel my plan'],
+        url: `${upstream.url}/subscriptions/cancel`,
+      });
     });
-    const conversationId = await conversationFor({ account_id: 'ACC-1' });
-    const before = upstream.requests.length;
+    const cancelRequests = () => upstream.requests.filter((r) => r.url === '/subscriptions/cancel');
 
-    const turn = await ask(conversationId, 'Please cancel my subscription');
+    it('asks the customer to confirm first and sends nothing; "No" cancels without sending anything', async () => {
+      const conversationId = await conversationFor({ account_id: 'ACC-1' });
+      const before = cancelRequests().length;
 
-    expect(turn).toMatchObject({ kind: 'handed_off', connectorId: null });
-    expect(turn.trace.candidates.map((c: { name: string }) => c.name)).not.toContain('Cancel subscription');
-    expect(upstream.requests).toHaveLength(before);
-    expect(await runsOf(conversationId)).toEqual([]);
+      const asked = await ask(conversationId, 'Please cancel my subscription');
+
+      expect(asked).toMatchObject({ kind: 'confirmation_requested', connectorId: cancelId });
+      expect(cancelRequests()).toHaveLength(before);
+      expect(await runsOf(conversationId)).toEqual([]);
+      const question = await partOf(asked.replyPartId);
+      expect(question.body).toBe('I can cancel subscription for you. Shall I go ahead?');
+      expect(question.metadata).toEqual({ agentAction: { type: 'confirm_action', connector_name: 'Cancel subscription' } });
+      const messengerEvent = published.find((e) => e.type === 'messenger.part.created' && e.part.id === String(asked.replyPartId));
+      expect(messengerEvent).toMatchObject({ part: { action: { type: 'confirm_action', connector_name: 'Cancel subscription' } } });
+      expect((await temporaryOf(conversationId))[CONFIRM_KEY]).toMatchObject({ connectorId: cancelId });
+
+      const declined = await ask(conversationId, 'No.');
+
+      expect(declined).toMatchObject({ kind: 'cancelled', connectorId: cancelId });
+      expect((await partOf(declined.replyPartId)).body).toBe(CANCELLED_REPLY);
+      expect(cancelRequests()).toHaveLength(before);
+      expect(await runsOf(conversationId)).toEqual([]);
+      expect((await temporaryOf(conversationId))[CONFIRM_KEY]).toBeUndefined();
+    });
+
+    it('"Yes" sends exactly one request and answers; asked again, it asks again (a write is never answered from memory)', async () => {
+      const conversationId = await conversationFor({ account_id: 'ACC-1' });
+      await ask(conversationId, 'Cancel my plan');
+      const before = cancelRequests().length;
+
+      const done = await ask(conversationId, '  yes, go ahead! ');
+
+      expect(done).toMatchObject({ kind: 'answered', connectorId: cancelId });
+      expect(done.trace.decision).toMatchObject({ kind: 'confirmation' });
+      expect(cancelRequests()).toHaveLength(before + 1);
+      expect(cancelRequests().at(-1)!.method).toBe('POST');
+      expect((await partOf(done.replyPartId)).body).toContain('Cancelled: Yes');
+      const runs = await runsOf(conversationId);
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toMatchObject({ dataConnectorId: cancelId, success: true, sourceType: 'fin', httpMethod: 'post' });
+
+      const again = await ask(conversationId, 'Please cancel my subscription');
+      expect(again.kind).toBe('confirmation_requested');
+      expect(cancelRequests()).toHaveLength(before + 1);
+    });
+
+    it('asks once more on an unclear answer, then takes the next unclear one as a new question', async () => {
+      const conversationId = await conversationFor({ account_id: 'ACC-1' });
+      await ask(conversationId, 'Please cancel my subscription');
+      const before = cancelRequests().length;
+
+      const reasked = await ask(conversationId, 'hmm, what happens to my data?');
+      expect(reasked).toMatchObject({ kind: 'confirmation_requested', connectorId: cancelId });
+      expect((await partOf(reasked.replyPartId)).body).toMatch(/^Sorry, I need a clear yes or no.*Shall I go ahead\?$/);
+
+      const newQuestion = await ask(conversationId, 'Do I owe anything on my account?');
+      expect(newQuestion).toMatchObject({ kind: 'answered', connectorId: balanceId });
+      expect(cancelRequests()).toHaveLength(before);
+      expect((await temporaryOf(conversationId))[CONFIRM_KEY]).toBeUndefined();
+    });
   });
 
   it('hands off an unrelated question: unassigned, with a note and a reply to the customer', async () => {
@@ -220,10 +291,58 @@ describe('answerCustomerMessage (deterministic agent)', () => {
     const runs = await runsOf(conversationId);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ dataConnectorId: ordersId, success: false, sourceType: 'fin', errorType: 'fin_action_identity_verification_error' });
-    expect((await partOf(turn.replyPartId)).body).toMatch(/one-time code/);
+    const prompt = await partOf(turn.replyPartId);
+    expect(prompt.body).toMatch(/one-time code/);
+    expect(prompt.metadata).toEqual({ agentAction: { type: 'verify_email' } });
+    const question = await app.db.conversationPart.findFirstOrThrow({ where: { conversationId, authorType: 'customer' }, orderBy: { id: 'desc' } });
+    expect((await temporaryOf(conversationId))[VERIFY_KEY]).toEqual({ partId: question.id, identityVerified: false });
 
     const verified = await ask(conversationId, 'Where is my order? Has it shipped?', true);
     expect(verified).toMatchObject({ kind: 'answered', connectorId: ordersId });
     expect((await partOf(verified.replyPartId)).body).toContain('shipped');
+  });
+
+  it('refuses a customer without an email for a connector with customer authentication: says so, hands off, logs the refusal', async () => {
+    const contact = await app.db.contact.create({ data: { workspaceId: app.workspaceId, role: 'user', externalId: 'no-email-1', name: 'No Email' } });
+    const conversationId = (await app.db.conversation.create({ data: { workspaceId: app.workspaceId, contactId: contact.id } })).id;
+    const before = upstream.requests.length;
+
+    const turn = await ask(conversationId, 'Where is my order? Has it shipped?');
+
+    expect(turn).toMatchObject({ kind: 'handed_off', connectorId: ordersId });
+    expect(upstream.requests).toHaveLength(before);
+    expect(await runsOf(conversationId)).toMatchObject([{ dataConnectorId: ordersId, success: false, sourceType: 'fin', errorType: 'email_verification_error' }]);
+    expect((await partOf(turn.replyPartId)).body).toBe(NO_EMAIL_REPLY);
+  });
+
+  it('when the answer to its question still lacks a valid value, logs a request_validation_error run, says so and hands off', async () => {
+    const conversationId = await conversationFor();
+    await ask(conversationId, 'Do I owe anything on my account?');
+    const before = upstream.requests.length;
+
+    const turn = await ask(conversationId, "I don't remember it, sorry");
+
+    expect(turn).toMatchObject({ kind: 'handed_off', connectorId: balanceId });
+    expect(turn.trace.missing).toEqual(['account_id']);
+    expect(upstream.requests).toHaveLength(before);
+    const runs = await runsOf(conversationId);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ dataConnectorId: balanceId, success: false, sourceType: 'fin', errorType: 'request_validation_error', requestUrl: null });
+    expect(runs[0]!.errorMessage).toContain('account_id is required');
+    const parts = await app.db.conversationPart.findMany({ where: { conversationId, authorType: 'bot' }, orderBy: { id: 'asc' } });
+    expect(parts.map((p) => p.partType)).toEqual(['comment', 'note', 'comment']);
+    expect(parts[1]!.body).toContain(`execution result ${runs[0]!.id}`);
+    expect(parts[2]!.body).toBe("I still don't have a valid account ID, so I can't look that up. I've passed your question to the team; someone will reply here.");
+    expect(await app.db.conversation.findUniqueOrThrow({ where: { id: conversationId } })).toMatchObject({ state: 'open', assigneeAdminId: null });
+  });
+
+  it('takes a clear new question instead of an answer to its question about inputs', async () => {
+    const conversationId = await conversationFor();
+    await ask(conversationId, 'Do I owe anything on my account?');
+
+    const turn = await ask(conversationId, 'Actually, where is my order? Has it shipped?', true);
+
+    expect(turn).toMatchObject({ kind: 'answered', connectorId: ordersId });
+    expect((await runsOf(conversationId)).map((r) => r.dataConnectorId)).toEqual([ordersId]);
   });
 });

@@ -62,7 +62,7 @@ describe('messenger conversation routes', () => {
       await firstHook;
       expect(started.body).toMatchObject({ type: 'messenger_conversation', open: true, parts: [{ type: 'messenger_part', author: { type: 'customer', name: null }, body: 'Do I owe anything?' }] });
       const id = started.body.id as string;
-      expect(hookCalls.at(-1)).toEqual({ workspaceId: app.workspaceId, conversationId: Number(id), partId: Number(started.body.parts[0].id), customer: { identityVerified: false } });
+      expect(hookCalls.at(-1)).toEqual({ workspaceId: app.workspaceId, conversationId: Number(id), partId: Number(started.body.parts[0].id), customer: { identityVerified: false }, session: { id: expect.any(String) } });
 
       const second = await call('POST', '/conversations', token, { body: 'Another question' });
       const listed = await call('GET', '/conversations', token);
@@ -195,7 +195,11 @@ describe('a messenger socket', () => {
       expect(await socket.socket.emitWithAck('messenger.join', { conversation_id: own.body.id })).toEqual({ ok: true });
       const marker = await app.call('POST', '/conversations/{id}/reply', { params: { id: own.body.id }, body: { message_type: 'comment', body: 'marker' } });
       await nextEvent(socket, 'messenger.part.created', (e) => e.part.id === marker.body.id);
-      expect(socket.events.map((e) => e.name)).toEqual(['messenger.part.created']);
+      // Its own first message (the session's sockets join a conversation it starts), then the marker: nothing of the other one.
+      expect(socket.events.map((e) => [e.name, e.payload.part.body])).toEqual([
+        ['messenger.part.created', 'mine'],
+        ['messenger.part.created', 'marker'],
+      ]);
     } finally {
       socket.close();
     }

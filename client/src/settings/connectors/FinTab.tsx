@@ -5,6 +5,7 @@ import { useEffect, useState, type Dispatch, type FormEvent, type SetStateAction
 import { FieldErrors } from './ApiTab.tsx';
 import type { ConnectorDetail, TestResult } from './connector-api.ts';
 import type { ConnectorDraft } from './connector-draft.ts';
+import { AgentDecisionPreview } from './AgentDecisionPreview.tsx';
 import { checkAudience, listAudiences, previewConnector, searchContacts, type Audience, type AudienceMode, type ContactRole, type ContactSummary } from './fin-api.ts';
 import {
   ATTRIBUTE_OPERATORS,
@@ -481,6 +482,7 @@ function FinPreview({ draft, saved, dirty, save, fail }: Pick<FinTabProps, 'draf
           </>
         )}
       </div>
+      <AgentDecisionPreview contact={contact} connectorId={saved?.id ?? null} sampleQuestion={draft.exampleQuestions.find((q) => q.text.trim())?.text ?? ''} fail={fail} />
     </section>
   );
 }

@@ -55,3 +55,36 @@ export const checkAudience = (connectorId: string, contactId: string) =>
 // POST /data_connectors/{id}/test for one contact: the draft runs with its {{user.*}} values; mappings write nothing.
 export const previewConnector = (connectorId: string, body: { mode: 'live' | 'example'; inputs: Record<string, string>; contact_id: string }) =>
   apiRequest<TestResult>(`/data_connectors/${encodeURIComponent(connectorId)}/test`, { method: 'POST', body });
+
+// POST /agent/preview: the AI agent's decision trace for a sample customer message (live connectors).
+export interface AgentPreview {
+  type: 'agent.preview';
+  agent: string;
+  message: string;
+  contact_id: string;
+  identity_verified: boolean;
+  connectors: {
+    data_connector_id: string;
+    name: string;
+    http_method: string;
+    write: boolean;
+    candidate: boolean;
+    score: number | null;
+    matched_terms: string[];
+    gate: { allowed: boolean; reason: string | null };
+  }[];
+  decision: { kind: string; data_connector_id: string | null; reason: string | null };
+  action: 'answer' | 'ask_for_inputs' | 'confirm_action' | 'verify_email' | 'hand_off';
+  inputs: { name: string; value: unknown; source: 'context' | 'message' | 'earlier_message' }[];
+  missing: string[];
+  invalid: { name: string; reason: string }[];
+  question: string | null;
+  request: { method: string; url: string } | null;
+  request_error: string | null;
+  run: null | { execution_result_id: string | null; success: boolean; called_api: boolean; http_status: number | null; error_type: string | null; error_message: string | null; shaped_response: unknown };
+  reply: string | null;
+  notice: string;
+}
+
+export const previewAgentDecision = (body: { message: string; contact_id: string; run_live: boolean; identity_verified: boolean }) =>
+  apiRequest<AgentPreview>('/agent/preview', { method: 'POST', body });

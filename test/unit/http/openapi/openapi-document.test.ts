@@ -29,9 +29,11 @@ const readContract = (file: string) => JSON.parse(readFileSync(new URL(`../../..
 const dataConnectorContract = readContract('intercom-data-connector-contract.json');
 // listMacros and getMacro with the macro schemas, generated the same way.
 const macrosContract = readContract('intercom-macros-contract.json');
+// startFinConversation and replyToFin with the fin_agent_* schemas (their inline bodies named).
+const finAgentContract = readContract('intercom-fin-agent-contract.json');
 const contract: Contract = {
-  operations: [...dataConnectorContract.operations, ...macrosContract.operations],
-  schemas: { ...dataConnectorContract.schemas, ...macrosContract.schemas },
+  operations: [...dataConnectorContract.operations, ...macrosContract.operations, ...finAgentContract.operations],
+  schemas: { ...dataConnectorContract.schemas, ...macrosContract.schemas, ...finAgentContract.schemas },
 };
 
 const doc = loadOpenApiDocument();
@@ -124,6 +126,8 @@ describe('wire compatibility with the reference (test/fixtures/intercom-data-con
     expect(dataConnectorContract.operations).toHaveLength(7);
     expect(macrosContract.operations.map((op) => op.operationId)).toEqual(['listMacros', 'getMacro']);
     expect(Object.keys(macrosContract.schemas)).toEqual(['macro', 'macro_list']);
+    expect(finAgentContract.operations.map((op) => op.operationId)).toEqual(['startFinConversation', 'replyToFin']);
+    expect(Object.keys(finAgentContract.schemas)).toEqual(expect.arrayContaining(['fin_agent_start_request', 'fin_agent_reply_response', 'fin_agent_user', 'fin_agent_message']));
     expect(Object.keys(contract.schemas)).toEqual(
       expect.arrayContaining(['data_connector', 'data_connector_detail', 'data_connector_execution_result', 'error', 'create_data_connector_request']),
     );
@@ -189,7 +193,7 @@ describe('wire compatibility with the reference (test/fixtures/intercom-data-con
   it('marks every operation, parameter and schema Patchbay adds as an extension', () => {
     const reference = new Set(contract.operations.map((op) => `${op.method.toLowerCase()} ${op.path}`));
     const added = operationsOf(doc).filter(({ method, path }) => !reference.has(`${method} ${path}`));
-    expect(added.map(({ method, path }) => `${method} ${path}`).sort()).toEqual(['delete /api_tokens/{id}', 'delete /auth_tokens/{id}', 'get /api_tokens', 'get /auth_tokens', 'get /messenger_security', 'get /workspace_settings', 'patch /workspace_settings', 'get /openapi.json', 'patch /messenger_security', 'post /api_tokens', 'post /auth_tokens', 'post /data_connectors/{id}/code/test', 'get /data_connectors/{id}/code/suggestions', 'post /data_connectors/{id}/execute', 'post /data_connectors/{id}/test', 'post /messenger_security/finish_rotation', 'post /messenger_security/rotate_secret', 'get /audiences', 'post /audiences', 'get /audiences/{id}', 'patch /audiences/{id}', 'delete /audiences/{id}', 'get /outbox', 'post /data_connectors/{id}/security_check', 'post /macros', 'patch /macros/{id}', 'delete /macros/{id}', 'post /conversations/{id}/apply_macro', 'get /conversations', 'get /conversations/{id}', 'patch /conversations/{id}', 'post /conversations/{id}/read', 'post /conversations/{id}/reply', 'post /conversations/{id}/tags', 'delete /conversations/{id}/tags/{name}', 'get /conversations/{id}/connector_runs', 'get /conversations/{id}/connectors', 'post /conversations/{id}/run_connector', 'get /contacts', 'get /contacts/{id}', 'get /data_connectors/{id}/audience_check', 'patch /contacts/{id}', 'get /admins', 'get /custom_attribute_definitions', 'post /custom_attribute_definitions', 'get /custom_attribute_definitions/{id}', 'patch /custom_attribute_definitions/{id}', 'delete /custom_attribute_definitions/{id}'].sort());
+    expect(added.map(({ method, path }) => `${method} ${path}`).sort()).toEqual(['delete /api_tokens/{id}', 'delete /auth_tokens/{id}', 'get /api_tokens', 'get /auth_tokens', 'get /messenger_security', 'get /workspace_settings', 'patch /workspace_settings', 'get /openapi.json', 'patch /messenger_security', 'post /api_tokens', 'post /auth_tokens', 'post /data_connectors/{id}/code/test', 'get /data_connectors/{id}/code/suggestions', 'post /data_connectors/{id}/execute', 'post /data_connectors/{id}/test', 'post /messenger_security/finish_rotation', 'post /messenger_security/rotate_secret', 'get /audiences', 'post /audiences', 'get /audiences/{id}', 'patch /audiences/{id}', 'delete /audiences/{id}', 'get /outbox', 'post /agent/preview', 'post /data_connectors/{id}/security_check', 'post /macros', 'patch /macros/{id}', 'delete /macros/{id}', 'post /conversations/{id}/apply_macro', 'get /conversations', 'get /conversations/{id}', 'patch /conversations/{id}', 'post /conversations/{id}/read', 'post /conversations/{id}/reply', 'post /conversations/{id}/tags', 'delete /conversations/{id}/tags/{name}', 'get /conversations/{id}/connector_runs', 'get /conversations/{id}/connectors', 'post /conversations/{id}/run_connector', 'get /contacts', 'get /contacts/{id}', 'get /data_connectors/{id}/audience_check', 'patch /contacts/{id}', 'get /admins', 'get /custom_attribute_definitions', 'post /custom_attribute_definitions', 'get /custom_attribute_definitions/{id}', 'patch /custom_attribute_definitions/{id}', 'delete /custom_attribute_definitions/{id}', 'get /fin_agent_settings', 'patch /fin_agent_settings', 'post /fin_agent_settings/rotate_webhook_secret'].sort());
     for (const { method, path, operation } of added) expect(isMarkedExtension(operation), `${method} ${path}`).toBe(true);
 
     for (const expected of contract.operations) {

@@ -28,10 +28,12 @@ import { messengerSecurityRoutes } from '../../../../server/http/routes/messenge
 import { audiencesRoutes } from '../../../../server/http/routes/audiences-routes.ts';
 import { customAttributeDefinitionsRoutes } from '../../../../server/http/routes/custom-attribute-definitions-routes.ts';
 import { outboxRoutes } from '../../../../server/http/routes/outbox-routes.ts';
+import { agentRoutes } from '../../../../server/http/routes/agent-routes.ts';
 import { workspaceSettingsRoutes } from '../../../../server/http/routes/workspace-settings-routes.ts';
 import { updateWorkspaceSettingsSchema } from '../../../../server/workspace/workspace-settings.ts';
 import { applyMacroRoutes, macrosRoutes } from '../../../../server/http/routes/macros-routes.ts';
 import { adminsRoutes } from '../../../../server/http/routes/admins-routes.ts';
+import { finAgentSettingsRoutes, finRoutes } from '../../../../server/http/routes/fin-routes.ts';
 import { replySchema, runConnectorSchema, tagSchema, updateContactSchema, updateConversationSchema } from '../../../../server/inbox/inbox-input.ts';
 import { contactsRoutes } from '../../../../server/http/routes/contacts-routes.ts';
 import { conversationsRoutes } from '../../../../server/http/routes/conversations-routes.ts';
@@ -284,12 +286,15 @@ describe('the routers implement exactly the documented operations', () => {
       ...routed('/audiences', audiencesRoutes(deps) as never),
       ...routed('/custom_attribute_definitions', customAttributeDefinitionsRoutes(deps) as never),
       ...routed('/outbox', outboxRoutes(deps) as never),
+      ...routed('/agent', agentRoutes(deps) as never),
       ...routed('/workspace_settings', workspaceSettingsRoutes(deps) as never),
       ...routed('/macros', macrosRoutes(deps) as never),
       ...routed('/conversations', conversationsRoutes(deps) as never),
       ...routed('/contacts', contactsRoutes(deps) as never),
       ...routed('/admins', adminsRoutes(deps) as never),
       ...routed('', applyMacroRoutes(deps) as never),
+      ...routed('/fin', finRoutes(deps) as never),
+      ...routed('/fin_agent_settings', finAgentSettingsRoutes(deps) as never),
       'get /openapi.json',
     ];
     const documented = operationsOf(doc).map(({ method, path }) => `${method} ${path.replace(/\{[^}]+\}/g, '{}')}`);

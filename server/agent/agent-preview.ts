@@ -1,0 +1,270 @@
+// POST /api/agent/preview: what the AI agent would do with a sample customer
+// message for a chosen contact, as a decision trace, without any customer
+// seeing anything. The decision is the one the messenger uses (decide-turn.ts),
+// made without a conversation: nothing is written to any conversation, and no
+// request is sent unless the admin asks for a live run (run_live), which goes
+// through the pipeline like the builder's test button (no source type, no
+// conversation, attribute mappings reported but not written).
+import { z } from 'zod';
+import { listConnectorsForCustomer, type CustomerConnector } from '../connectors/audiences/list-connectors-for-customer.ts';
+import { audienceSubject } from '../connectors/audiences/audience-subject.ts';
+import { audienceRefusal, loadTargetedAudiences } from '../connectors/audiences/connector-audience.ts';
+import type { Actor } from '../connectors/connector-deps.ts';
+import { readDataInputs, readResponseFields } from '../connectors/connector-version.ts';
+import { parseId } from '../connectors/load-connector.ts';
+import { coerceInputs } from '../connectors/pipeline/coerce-inputs.ts';
+import type { PipelineDeps } from '../connectors/pipeline/pipeline-deps.ts';
+import { redactSecrets, redactUrl } from '../connectors/pipeline/redact.ts';
+import { renderRequest } from '../connectors/pipeline/render-request.ts';
+import { runConnector } from '../connectors/pipeline/run-connector.ts';
+import { contextValue, loadRunContext } from '../connectors/pipeline/run-context.ts';
+import { notFound } from '../http/app-error.ts';
+import { nowOf } from '../inbox/inbox-deps.ts';
+import { MAX_CUSTOMER_MESSAGE_LENGTH } from '../messenger/messenger-conversations.ts';
+import { NO_EMAIL_REPLY, OTP_REPLY } from './answer-customer-message.ts';
+import { decideTurn, newTrace, type Candidate, type TurnDecision } from './decide-turn.ts';
+import { askForInputsReply, composeDataReply, handoffReply, runFailureReply, type ShapingMode } from './deterministic/compose-reply.ts';
+import { confirmActionQuestion, isWriteMethod } from './deterministic/confirm-action.ts';
+import type { ExtractedValue } from './deterministic/extract-inputs.ts';
+
+export const agentPreviewSchema = z.strictObject({
+  message: z
+    .string({ error: 'message must be a string' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(MAX_CUSTOMER_MESSAGE_LENGTH, `must be at most ${MAX_CUSTOMER_MESSAGE_LENGTH} characters`),
+  contact_id: z.union([z.string(), z.number()], { error: 'contact_id must be a numeric id' }).transform((value, ctx) => {
+    const parsed = parseId(String(value));
+    if (parsed === null) ctx.addIssue({ code: 'custom', message: 'must be a positive numeric id' });
+    return parsed ?? z.NEVER;
+  }),
+  run_live: z.boolean({ error: 'run_live must be true or false' }).default(false),
+  // As if the messenger was booted with a valid identity JWT for this contact.
+  identity_verified: z.boolean({ error: 'identity_verified must be true or false' }).default(false),
+});
+
+export type AgentPreviewAction = 'answer' | 'ask_for_inputs' | 'confirm_action' | 'verify_email' | 'hand_off';
+
+export interface AgentPreviewConnector {
+  data_connector_id: string;
+  name: string;
+  http_method: string;
+  // POST/PUT/PATCH/DELETE: the agent asks the customer to confirm before running it.
+  write: boolean;
+  // Inside the contact's audience, so the agent considers it at all.
+  candidate: boolean;
+  score: number | null;
+  matched_terms: string[];
+  gate: {
+    allowed: boolean;
+    audience: { passed: boolean; reason: string | null };
+    authentication: { required: boolean; status: 'not_required' | 'verified' | 'unverified' | 'no_email'; otp_available: boolean };
+    reason: string | null;
+  };
+}
+
+export interface AgentPreview {
+  type: 'agent.preview';
+  agent: 'deterministic';
+  message: string;
+  contact_id: string;
+  identity_verified: boolean;
+  connectors: AgentPreviewConnector[];
+  decision: { kind: 'confident' | 'unsure' | 'pending' | 'confirmation'; data_connector_id: string | null; reason: string | null };
+  action: AgentPreviewAction;
+  inputs: { name: string; value: ExtractedValue; source: 'context' | 'message' | 'earlier_message' }[];
+  missing: string[];
+  invalid: { name: string; reason: string }[];
+  question: string | null;
+  request: { method: string; url: string } | null;
+  request_error: string | null;
+  run: {
+    execution_result_id: string | null;
+    success: boolean;
+    called_api: boolean;
+    http_status: number | null;
+    error_type: string | null;
+    error_message: string | null;
+    shaped_response: unknown;
+  } | null;
+  reply: string | null;
+  notice: string;
+}
+
+const AUDIENCE_NOTE = 'the AI agent never considers a connector outside the customer’s audience, so it cannot be refused for it';
+
+export async function previewAgentTurn(deps: PipelineDeps, actor: Actor, input: z.output<typeof agentPreviewSchema>): Promise<AgentPreview> {
+  const { workspaceId } = actor;
+  const contact = await deps.db.contact.findFirst({ where: { id: input.contact_id, workspaceId } });
+  if (!contact) throw notFound('contact_not_found', `Contact ${input.contact_id} not found`);
+  const customer = { identityVerified: input.identity_verified };
+  const now = nowOf(deps);
+
+  // Every live direct-use connector, to show which ones the audience leaves out.
+  const all = (
+    await deps.db.dataConnector.findMany({
+      where: { workspaceId, state: 'live' },
+      include: { versions: { where: { kind: 'live', directFinUsage: true } } },
+      orderBy: { id: 'asc' },
+    })
+  ).flatMap((c) => (c.versions[0] ? [{ connectorId: c.id, version: c.versions[0] }] : []));
+  const audiences = await loadTargetedAudiences(deps.db, workspaceId, all.map((a) => a.version));
+  const subject = audienceSubject(contact, customer);
+  const usable = await listConnectorsForCustomer(deps.db, { workspaceId, contact, conversationId: null, customer, now, directOnly: true });
+  const usableById = new Map(usable.map((c) => [c.connectorId, c]));
+
+  const trace = newTrace(input.message);
+  const decision = decideTurn({ message: input.message, connectors: usable, contact, customer, conversationAttributes: {}, temporary: {} }, trace);
+  const scores = new Map(trace.candidates.map((c) => [c.connectorId, c]));
+
+  const connectors: AgentPreviewConnector[] = all.map(({ connectorId, version }) => {
+    const outside = audienceRefusal(version, subject, audiences, now);
+    const usableOne = usableById.get(connectorId);
+    const status = usableOne?.authentication ?? 'not_required';
+    const scored = scores.get(connectorId);
+    const authReason =
+      status === 'unverified' ? 'the customer must verify their identity first: the agent would offer a one-time code by email'
+      : status === 'no_email' ? 'the customer must verify their identity first, and has no email address to send a code to'
+      : null;
+    return {
+      data_connector_id: String(connectorId),
+      name: version.name,
+      http_method: version.httpMethod,
+      write: isWriteMethod(version.httpMethod),
+      candidate: usableOne !== undefined,
+      score: scored ? scored.score : null,
+      matched_terms: scored?.matchedTerms ?? [],
+      gate: {
+        allowed: outside === null && (status === 'not_required' || status === 'verified'),
+        audience: { passed: outside === null, reason: outside },
+        authentication: { required: status !== 'not_required', status, otp_available: usableOne?.otpAvailable ?? false },
+        reason: outside !== null ? `${outside} (${AUDIENCE_NOTE})` : authReason,
+      },
+    };
+  });
+
+  const chosen = chosenOf(decision);
+  const action = actionOf(decision, chosen?.live);
+  const question =
+    decision.kind === 'ask_for_inputs' ? askQuestion(decision.candidate, decision.extracted)
+    : decision.kind === 'confirm' ? confirmActionQuestion(decision.candidate.name, decision.values)
+    : null;
+
+  let request: AgentPreview['request'] = null;
+  let requestError: string | null = null;
+  const values = chosen?.values;
+  if (chosen && values) {
+    try {
+      request = await renderUrl(deps, workspaceId, contact.id, chosen.candidate, values);
+    } catch (error) {
+      requestError = error instanceof Error ? error.message : 'the request cannot be built';
+    }
+  }
+
+  let run: AgentPreview['run'] = null;
+  let reply: string | null =
+    action === 'ask_for_inputs' || action === 'confirm_action' ? question
+    : action === 'verify_email' ? OTP_REPLY
+    : action === 'hand_off' ? (chosen?.live.authentication === 'no_email' ? NO_EMAIL_REPLY : handoffReply())
+    : null;
+  if (input.run_live && chosen && values && (action === 'answer' || action === 'confirm_action')) {
+    const version = chosen.candidate.live.version;
+    const outcome = await runConnector(deps, {
+      workspaceId,
+      connectorId: chosen.candidate.live.connectorId,
+      version: 'live',
+      source: { type: null, id: null },
+      contactId: contact.id,
+      conversationId: null,
+      inputs: values,
+      customer,
+      writeAttributes: false,
+      validateMissing: true,
+    });
+    run = {
+      execution_result_id: outcome.executionResultId,
+      success: outcome.success,
+      called_api: outcome.calledApi,
+      http_status: outcome.httpStatus,
+      error_type: outcome.errorType,
+      error_message: outcome.errorMessage,
+      shaped_response: outcome.data ?? null,
+    };
+    reply = outcome.success
+      ? composeDataReply(outcome.data, { mode: version.dataTransformationType as ShapingMode, fields: readResponseFields(version) })
+      : outcome.otpAvailable ? OTP_REPLY : runFailureReply();
+  }
+
+  return {
+    type: 'agent.preview',
+    agent: 'deterministic',
+    message: input.message,
+    contact_id: String(contact.id),
+    identity_verified: input.identity_verified,
+    connectors,
+    decision: { kind: trace.decision.kind, data_connector_id: trace.decision.connectorId === null ? null : String(trace.decision.connectorId), reason: trace.decision.reason },
+    action,
+    inputs: trace.inputs,
+    missing: trace.missing,
+    invalid: trace.invalid,
+    question,
+    request,
+    request_error: requestError,
+    run,
+    reply,
+    notice: run?.called_api
+      ? 'This preview sent a real request to the API: anything it changes there is changed. No customer saw anything.'
+      : 'Nothing was sent to the API and no customer saw anything.',
+  };
+}
+
+function chosenOf(decision: TurnDecision): { candidate: Candidate; live: CustomerConnector; values?: Record<string, ExtractedValue> } | null {
+  switch (decision.kind) {
+    case 'run':
+    case 'confirm':
+      return { candidate: decision.candidate, live: decision.candidate.live, values: decision.values };
+    case 'ask_for_inputs':
+    case 'cancelled':
+    case 'inputs_still_invalid':
+      return { candidate: decision.candidate, live: decision.candidate.live };
+    case 'hand_off':
+      return null;
+  }
+}
+
+// What the customer would get: a run refused by customer authentication
+// becomes the one-time-code step-up (or a handoff when there is no email).
+function actionOf(decision: TurnDecision, live: CustomerConnector | undefined): AgentPreviewAction {
+  const refused = live?.authentication === 'unverified' ? 'verify_email' : live?.authentication === 'no_email' ? 'hand_off' : null;
+  switch (decision.kind) {
+    case 'run':
+      return refused ?? 'answer';
+    case 'confirm':
+      // The agent asks first; the run would be refused after the customer's yes.
+      return 'confirm_action';
+    case 'ask_for_inputs':
+      return 'ask_for_inputs';
+    default:
+      return 'hand_off';
+  }
+}
+
+function askQuestion(candidate: Candidate, extracted: { missing: string[]; invalid: { name: string; reason: string }[] }): string {
+  const declared = new Map(readDataInputs(candidate.live.version).map((d) => [d.name, d]));
+  const askable = (name: string) => ({ name, description: declared.get(name)?.description ?? null });
+  return askForInputsReply(extracted.missing.map(askable), extracted.invalid.map((i) => ({ ...askable(i.name), reason: i.reason })));
+}
+
+// The request line the run would send, rendered as the pipeline renders it,
+// with the query string and credentials redacted as in the logs. Headers and
+// body are left out: they may carry credentials.
+async function renderUrl(deps: PipelineDeps, workspaceId: number, contactId: number, candidate: Candidate, values: Record<string, ExtractedValue>): Promise<{ method: string; url: string } | null> {
+  const version = candidate.live.version;
+  if (!version.url) return null;
+  const coerced = coerceInputs(readDataInputs(version), values, { validateMissing: false });
+  if ('error' in coerced) throw new Error(coerced.error.map((e) => e.message).join('; '));
+  const context = await loadRunContext(deps.db, { workspaceId, contactId });
+  const lookup = (name: string) => (Object.hasOwn(coerced.values, name) ? coerced.values[name] : contextValue(context, name));
+  const rendered = renderRequest({ method: version.httpMethod, url: version.url, headers: [], body: null }, lookup);
+  return { method: rendered.method.toUpperCase(), url: redactSecrets(redactUrl(rendered.url), Object.values(context.userTokens)) };
+}
