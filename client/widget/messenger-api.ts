@@ -73,6 +73,9 @@ export class MessengerApiError extends Error {
   }
 }
 
+// What the customer is shown for a failed call: the server's message, or a generic one.
+export const messageOf = (error: unknown) => (error instanceof Error ? error.message : 'Something went wrong; try again.');
+
 interface ErrorList {
   errors?: { code?: string; message?: string }[];
   attempts_left?: number;

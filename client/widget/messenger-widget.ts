@@ -3,7 +3,7 @@
 // stay out and ours stay in.
 import { io, type Socket } from 'socket.io-client';
 import { h, timeOf } from './dom.ts';
-import { MessengerApi, MessengerApiError, type ConversationDetail, type MessengerPart } from './messenger-api.ts';
+import { MessengerApi, MessengerApiError, messageOf, type ConversationDetail, type MessengerPart } from './messenger-api.ts';
 import { OtpForm } from './otp-form.ts';
 import { clearSession, loadSession, saveSession, userKeyOf, type BootOptions, type StoredSession } from './session-store.ts';
 import { WIDGET_CSS } from './widget-styles.ts';
@@ -34,6 +34,11 @@ type Ack = (reply: unknown) => void;
 
 const TYPING_TIMEOUT_MS = 60_000;
 const JOIN_TIMEOUT_MS = 8_000;
+// A start that failed on the way (no answer, 408, 429, 5xx) is tried again by
+// itself after 2 s, 4 s, 8 s… up to 30 s; one the server refused is not.
+const RESTART_MAX_DELAY_MS = 30_000;
+const transient = (error: unknown) =>
+  !(error instanceof MessengerApiError) || error.status === 0 || error.status === 408 || error.status === 429 || error.status >= 500;
 let localIds = 0;
 
 const CHAT_ICON =
@@ -41,7 +46,6 @@ const CHAT_ICON =
 const CLOSE_ICON =
   '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z"/></svg>';
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : 'Something went wrong; try again.');
 const byId = (a: LocalPart, b: LocalPart) => {
   // Messages still on their way go last, in the order they were typed.
   if (!a.id || !b.id) return a.id ? -1 : b.id ? 1 : 0;
@@ -70,7 +74,10 @@ export class MessengerWidget {
   private readonly elements = new Map<string, { element: HTMLElement; signature: string }>();
   private readonly otpForms = new Map<string, OtpForm>();
   private creating: Promise<void> | null = null;
-  private ready: Promise<void>;
+  private ready: Promise<void> = Promise.resolve();
+  private startFailed = false;
+  private restarts = 0;
+  private restartTimer: ReturnType<typeof setTimeout> | null = null;
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
   private destroyed = false;
 
@@ -85,8 +92,7 @@ export class MessengerWidget {
     const shadow = this.hostElement.attachShadow({ mode: 'open' });
     this.ui = this.buildUi(shadow);
     (document.body ?? document.documentElement).append(this.hostElement);
-    this.ready = this.start();
-    this.ready.catch(() => {});
+    void this.begin();
   }
 
   // ---- host API ----
@@ -116,11 +122,27 @@ export class MessengerWidget {
     this.socket?.disconnect();
     this.socket = null;
     if (this.typingTimer) clearTimeout(this.typingTimer);
+    if (this.restartTimer) clearTimeout(this.restartTimer);
     this.hostElement.remove();
     if (forget) clearSession(this.base.href, this.options.workspace_id);
   }
 
   // ---- session and conversation ----
+
+  private begin(): Promise<void> {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    this.startFailed = false;
+    this.ready = this.start();
+    this.ready.catch(() => {});
+    return this.ready;
+  }
+
+  // What every call waits for: the started session. After a failed start
+  // (server down at boot), the next call, a retry or "Try again" starts again.
+  private whenReady(): Promise<void> {
+    return this.startFailed ? this.begin() : this.ready;
+  }
 
   private async start(): Promise<void> {
     this.setStatus('Connecting…');
@@ -128,14 +150,18 @@ export class MessengerWidget {
       await this.openSession();
       await this.loadLatestConversation();
       this.connectSocket();
+      this.restarts = 0;
       this.setStatus('');
       this.setAlert(null);
     } catch (error) {
+      if (this.destroyed) throw error;
+      this.startFailed = true;
       this.setStatus('');
-      this.setAlert(`The chat could not start: ${messageOf(error)}`, () => {
-        this.ready = this.start();
-        this.ready.catch(() => {});
-      });
+      this.setAlert(`The chat could not start: ${messageOf(error)}`, () => void this.whenReady());
+      if (transient(error)) {
+        const delay = Math.min(RESTART_MAX_DELAY_MS, 2_000 * 2 ** this.restarts++);
+        this.restartTimer = setTimeout(() => !this.destroyed && this.startFailed && void this.begin(), delay);
+      }
       throw error;
     }
   }
@@ -178,7 +204,7 @@ export class MessengerWidget {
 
   // Runs a call; when the session has ended meanwhile, boots again and retries once.
   private async withSession<T>(call: () => Promise<T>): Promise<T> {
-    await this.ready;
+    await this.whenReady();
     try {
       return await call();
     } catch (error) {
@@ -353,7 +379,7 @@ export class MessengerWidget {
     temp.error = undefined;
     this.renderLog();
     try {
-      await this.ready;
+      await this.whenReady();
       // A first message starts the conversation; messages typed meanwhile wait for it.
       while (this.creating) await this.creating.catch(() => {});
       const id = this.conversationId;
@@ -429,7 +455,8 @@ export class MessengerWidget {
         form.requestSubmit();
       }
     });
-    const newConversation = h('button', { type: 'button', class: 'pb-new', onclick: () => this.startNewConversation() }, ['New conversation']);
+    // Shown once there is a conversation to leave.
+    const newConversation = h('button', { type: 'button', class: 'pb-new', hidden: true, onclick: () => this.startNewConversation() }, ['New conversation']);
     const close = h('button', { type: 'button', class: 'pb-close', 'aria-label': 'Close chat', onclick: () => this.hide() }, ['×']);
     const panel = h('div', { id: panelId, class: 'pb-panel', role: 'dialog', 'aria-label': 'Chat with us', hidden: true }, [
       h('div', { class: 'pb-header' }, [h('h2', { class: 'pb-title' }, ['Chat with us']), newConversation, close]),
@@ -439,13 +466,15 @@ export class MessengerWidget {
       alert,
       form,
     ]);
-    panel.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape') {
+    const root = h('div', { class: 'pb-root' }, [panel, launcher]);
+    // Escape closes the panel from anywhere in the widget, the launcher included.
+    root.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && !panel.hidden) {
         event.stopPropagation();
         this.hide();
       }
     });
-    shadow.append(style, h('div', { class: 'pb-root' }, [panel, launcher]));
+    shadow.append(style, root);
     return { launcher, panel, status, log, empty, typing, alert, input, send, newConversation };
   }
 

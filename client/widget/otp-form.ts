@@ -3,7 +3,7 @@
 // attempts left, cooldown) is shown as is. After a good code the server
 // resumes the customer's question itself; the answer arrives as a new part.
 import { h, timeOf } from './dom.ts';
-import { MessengerApiError, type MessengerApi, type OtpChallenge } from './messenger-api.ts';
+import { MessengerApiError, messageOf, type MessengerApi, type OtpChallenge } from './messenger-api.ts';
 
 let formCount = 0;
 
@@ -126,5 +126,3 @@ export class OtpForm {
     this.element.replaceChildren(...children);
   }
 }
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : 'Something went wrong; try again.');

@@ -25,10 +25,11 @@ export const WIDGET_CSS = `
 .pb-launcher:hover { background: #364fc7; }
 .pb-launcher svg { width: 26px; height: 26px; display: block; fill: currentColor; }
 .pb-root :focus { outline: none; }
-.pb-root :focus-visible { outline: 3px solid #f59f00; outline-offset: 2px; }
+.pb-root :focus-visible { outline: 3px solid #d9480f; outline-offset: 2px; }
+.pb-header :focus-visible { outline-color: #ffffff; }
 .pb-panel {
   position: fixed; right: 20px; bottom: 88px; z-index: 2147483000; width: 370px; max-width: calc(100vw - 24px);
-  height: 560px; max-height: calc(100vh - 110px); display: flex; flex-direction: column; overflow: hidden;
+  height: 560px; max-height: calc(100vh - 110px); max-height: calc(100dvh - 110px); display: flex; flex-direction: column; overflow: hidden;
   background: #ffffff; border-radius: 14px; border: 1px solid #dfe3ec; box-shadow: 0 12px 40px rgba(20, 30, 60, 0.24);
 }
 .pb-panel[hidden] { display: none; }
@@ -74,8 +75,14 @@ export const WIDGET_CSS = `
 @media (prefers-reduced-motion: reduce) { .pb-dots span { animation: none; } }
 .pb-alert { padding: 8px 16px; font-size: 13px; background: #fff5f5; color: #c92a2a; border-top: 1px solid #ffc9c9; display: flex; gap: 8px; align-items: center; }
 .pb-alert:empty { display: none; }
+.pb-alert .pb-link { white-space: nowrap; }
 .pb-composer { display: flex; gap: 8px; padding: 10px 12px; border-top: 1px solid #e3e6ee; background: #ffffff; align-items: flex-end; }
 .pb-input { flex: 1; resize: none; min-height: 40px; max-height: 120px; padding: 9px 10px; border: 1px solid #aab2c5; border-radius: 10px; background: #ffffff; color: #1f2430; line-height: 20px; }
 .pb-send { border: none; background: #3b5bdb; color: #ffffff; border-radius: 10px; padding: 0 16px; height: 40px; cursor: pointer; font-weight: 600; }
 .pb-send:disabled { opacity: 0.55; cursor: default; }
+/* Phones: the panel takes the width of the screen, with the same margin on both sides. */
+@media (max-width: 480px) {
+  .pb-launcher { right: 12px; bottom: 12px; }
+  .pb-panel { left: 8px; right: 8px; width: auto; max-width: none; bottom: 76px; max-height: calc(100vh - 84px); max-height: calc(100dvh - 84px); }
+}
 `;

@@ -10,7 +10,7 @@ import type { Db } from '../db/client.ts';
 import type { Contact, Workspace } from '../db/generated/sqlite/client.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 
-export interface DemoPersona {
+interface DemoPersona {
   key: string;
   label: string;
   description: string;
@@ -20,9 +20,9 @@ export interface DemoPersona {
   userId?: string;
 }
 
-export const DEMO_PERSONAS: DemoPersona[] = [
+const DEMO_PERSONAS: DemoPersona[] = [
   { key: 'maria', label: 'Maria Gomez', description: 'signed in (verified JWT), owes 42.00 USD', kind: 'verified', userId: 'u_1001' },
-  { key: 'li', label: 'Li Wei', description: 'signed in (verified JWT), owes nothing', kind: 'verified', userId: 'u_1002' },
+  { key: 'li', label: 'Li Wei', description: 'signed in (verified JWT), owes nothing; a teammate is handling her order question, so press “New conversation” to ask the AI agent', kind: 'verified', userId: 'u_1002' },
   { key: 'jon', label: 'Jon Okafor', description: 'not signed in: claims his user id and email, so the agent asks for an emailed code', kind: 'claimed', userId: 'u_1003' },
   { key: 'visitor', label: 'Anonymous visitor', description: 'no account: becomes a lead', kind: 'anonymous' },
 ];
@@ -48,7 +48,7 @@ async function ensureMessengerSecret(deps: DemoHostPageDeps, workspace: Workspac
   return deps.db.workspace.findUniqueOrThrow({ where: { id: workspace.id } });
 }
 
-export async function signDemoUserJwt(deps: DemoHostPageDeps, workspace: Workspace, contact: Pick<Contact, 'externalId' | 'email' | 'name'>, now = new Date()): Promise<string> {
+async function signDemoUserJwt(deps: DemoHostPageDeps, workspace: Workspace, contact: Pick<Contact, 'externalId' | 'email' | 'name'>, now = new Date()): Promise<string> {
   const withSecret = await ensureMessengerSecret(deps, workspace);
   const secret = deps.secrets.decrypt(withSecret.messengerSecretEncrypted!);
   const iat = Math.floor(now.getTime() / 1000);
@@ -136,9 +136,11 @@ function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
 <style>
   body { margin: 0; font-family: Georgia, "Times New Roman", serif; color: #222; background: #fbfaf7; }
-  .top { display: flex; align-items: center; gap: 24px; padding: 14px 32px; background: #143d2f; color: #fff; }
+  .top { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 24px; padding: 14px 32px; background: #143d2f; color: #fff; }
+  @media (max-width: 480px) { .top { padding: 12px 16px; } }
   .top a { color: #d6efe4; margin-right: 16px; } .logo { font-size: 22px; letter-spacing: 1px; } .who { margin-left: auto; }
   main { max-width: 46rem; margin: 32px auto; padding: 0 20px; line-height: 1.55; }
   .picker { padding-left: 1.2rem; } .picker a[aria-current] { font-weight: bold; } .picker span { color: #555; font-size: 0.9em; }

@@ -63,6 +63,8 @@ describe('the demo host page', () => {
     // Li's history, not Maria's.
     await liWidget.message(/ORD-5521/).waitFor();
     expect(await liWidget.message(/last invoice was paid/).count()).toBe(0);
+    // A teammate has replied in that conversation, so the team answers there; the AI agent answers in a new one.
+    await li.locator('patchbay-messenger').getByRole('button', { name: 'New conversation' }).click();
     await sendMessage(li, BALANCE_QUESTION);
     const liAnswer = liWidget.message(/Outstanding balance/);
     await liAnswer.waitFor();
@@ -147,5 +149,17 @@ describe('the demo host page', () => {
     await rebooted.message('Hello, do you ship to Canada?').waitFor();
     expect(await server.db.contact.count({ where: { workspaceId: server.workspaceId, role: 'lead' } })).toBe(leadCount);
     expect(await server.db.messengerSession.count({ where: { contactId: leads[0]!.id } })).toBe(1);
+  });
+
+  it('fits a phone screen: no sideways scrolling, and the chat launcher is on screen', async () => {
+    const page = await demoPage('jon');
+    await page.setViewportSize({ width: 375, height: 667 });
+    const launcher = widgetOf(page).launcher;
+    await launcher.waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    const box = await launcher.boundingBox();
+    expect(box).not.toBeNull();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(375);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(667);
   });
 });

@@ -81,8 +81,8 @@ beforeAll(async () => {
   });
 });
 
-async function openHostPage(url: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = suite.track(await newContext(browser, server));
+async function openHostPage(url: string, viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = suite.track(await newContext(browser, server, viewport && { viewport }));
   const page = await context.newPage();
   await page.goto(url);
   return { context, page };
@@ -133,6 +133,70 @@ describe('the messenger widget on a host page', () => {
     await widget.panel.waitFor({ state: 'hidden' });
     expect(await widget.launcher.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).toBe(true);
     expect(await widget.launcher.getAttribute('aria-expanded')).toBe('false');
+  });
+
+  it('fits a phone screen with the same margin on both sides, and Escape on the launcher closes the panel', async () => {
+    const viewport = { width: 375, height: 667 };
+    const { page } = await openHostPage(hostPage({ workspace_id: String(server.workspaceId) }), viewport);
+    const widget = await openChat(page);
+    const panel = (await widget.panel.boundingBox())!;
+    const launcher = (await widget.launcher.boundingBox())!;
+    const send = (await widget.root.getByRole('button', { name: 'Send' }).boundingBox())!;
+    const right = viewport.width - (panel.x + panel.width);
+    expect(panel.x).toBeGreaterThanOrEqual(8);
+    expect(Math.abs(panel.x - right)).toBeLessThanOrEqual(1);
+    expect(panel.y).toBeGreaterThanOrEqual(0);
+    // Above the launcher, not under it, and the composer is on screen.
+    expect(panel.y + panel.height).toBeLessThanOrEqual(launcher.y);
+    expect(send.x + send.width).toBeLessThanOrEqual(viewport.width - 8);
+    expect(launcher.x + launcher.width).toBeLessThanOrEqual(viewport.width);
+    expect(launcher.y + launcher.height).toBeLessThanOrEqual(viewport.height);
+    await screenshot(page, 'messenger-widget-phone');
+
+    // The launcher (now "Close chat") has focus: Escape closes the panel from there too.
+    await widget.launcher.focus();
+    await page.keyboard.press('Escape');
+    await widget.panel.waitFor({ state: 'hidden' });
+    expect(await widget.launcher.getAttribute('aria-label')).toBe('Open chat');
+  });
+
+  it('says why it could not start while the server is down, starts by itself once it is back, and sends a message typed meanwhile on Retry', async () => {
+    const context = suite.track(await newContext(browser, server));
+    const page = await context.newPage();
+    const consoleLines: string[] = [];
+    page.on('console', (message) => consoleLines.push(message.text()));
+    // Only the script itself loads; every messenger call finds no server.
+    const messengerCall = (url: URL) => url.origin === server.url && url.pathname.startsWith('/messenger/') && url.pathname !== '/messenger/widget.js';
+    await page.route(messengerCall, (route) => route.abort('connectionrefused'));
+    const jwt = await signJwt({ user_id: 'cust_h', email: 'hal@customer.test', name: 'Hal' });
+    await page.goto(hostPage({ workspace_id: String(server.workspaceId), user_jwt: jwt }));
+    const widget = widgetOf(page);
+    await widget.launcher.click();
+    await widget.panel.waitFor();
+    // The widget's alert line (role alert; hidden again once empty).
+    const alert = widget.root.locator('.pb-alert');
+    await eventually(() => alert.textContent()).toMatch(/^The chat could not start: We could not reach the server\. Check your connection and try again\.Try again$/);
+    await alert.getByRole('button', { name: 'Try again' }).waitFor();
+    // No conversation yet, so nothing to leave.
+    expect(await widget.root.getByRole('button', { name: 'New conversation' }).isVisible()).toBe(false);
+    await screenshot(page, 'messenger-widget-server-down');
+
+    await sendMessage(page, 'Is anyone there?');
+    const failed = widget.message('Is anyone there?');
+    await failed.and(page.locator('[data-status="failed"]')).waitFor();
+    expect(await failed.locator('.pb-meta').textContent()).toContain('Not sent: We could not reach the server');
+
+    // The server is back: the widget starts again without a click.
+    await page.unroute(messengerCall);
+    await eventually(() => alert.textContent(), 'the widget retries a start that failed for want of a server').toBe('');
+    await eventually(() => widget.status.textContent()).toBe('');
+    await failed.getByRole('button', { name: 'Retry' }).click();
+    await widget.message('Is anyone there?').and(page.locator('[data-status="sent"]')).waitFor();
+    await widget.botMessages.first().waitFor();
+    // Nothing the session runs on reaches the console.
+    const logged = consoleLines.join('\n');
+    expect(logged).not.toContain('pbm_');
+    expect(logged).not.toContain(jwt);
   });
 
   it('answers two signed-in customers (JWT signed by the host) with their own balance from the upstream', async () => {
