@@ -16,6 +16,7 @@ import { createMailer } from './email/mailer.ts';
 import { createApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
 import { agentHooks } from './agent/agent-hooks.ts';
+import { createChatModel } from './agent/llm/chat-completions-client.ts';
 import { modelAnswerFn } from './agent/llm/model-agent.ts';
 import { connectRedisAdapter } from './realtime/redis-adapter.ts';
 import { createRealtimeServer } from './realtime/realtime-server.ts';
@@ -76,7 +77,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     clientFunctions: messengerClientFunctions(realtime.io),
     ...(sandbox && { runCodeBlock: codeBlockRunner(sandbox) }),
   };
-  const answerCustomer = modelAnswerFn(config.llm, logger);
+  // One client for the messenger agent and the admin's agent preview.
+  const chatModel = config.llm ? createChatModel({ baseUrl: config.llm.baseUrl, apiKey: config.llm.apiKey, model: config.llm.model, timeoutMs: config.llm.timeoutMs }) : undefined;
+  const answerCustomer = modelAnswerFn(config.llm, logger, chatModel);
   app = createApp({
     ...pipelineDeps,
     clientDistDir: CLIENT_DIST_DIR,
@@ -89,6 +92,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     // it typing), and answers again a question that waited for an emailed code.
     // With LLM_BASE_URL and LLM_MODEL set, the language-model agent does instead.
     answerCustomer,
+    chatModel,
     ...agentHooks(pipelineDeps, { answer: answerCustomer }),
   });
   const stopPurge = schedulePurge(db, logger);

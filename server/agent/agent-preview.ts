@@ -16,7 +16,8 @@ import { coerceInputs } from '../connectors/pipeline/coerce-inputs.ts';
 import type { PipelineDeps } from '../connectors/pipeline/pipeline-deps.ts';
 import { redactSecrets, redactUrl } from '../connectors/pipeline/redact.ts';
 import { renderRequest } from '../connectors/pipeline/render-request.ts';
-import { runConnector } from '../connectors/pipeline/run-connector.ts';
+import { runConnector, type RunOutcome } from '../connectors/pipeline/run-connector.ts';
+import type { Contact, DataConnectorVersion } from '../db/generated/sqlite/client.ts';
 import { contextValue, loadRunContext } from '../connectors/pipeline/run-context.ts';
 import { notFound } from '../http/app-error.ts';
 import { nowOf } from '../inbox/inbox-deps.ts';
@@ -63,9 +64,41 @@ export interface AgentPreviewConnector {
   };
 }
 
+// One tool call the language model made (agent 'model' only).
+export type AgentPreviewToolCallStatus =
+  // Allowed and valid; not run because run_live is false.
+  | 'would_run'
+  | 'ran'
+  | 'failed'
+  // A connector that changes data: the agent asks the customer to confirm first (not run without run_live).
+  | 'needs_confirmation'
+  | 'invalid_arguments'
+  // The gate refuses it for this customer (audience, or no email for the one-time code).
+  | 'refused'
+  | 'otp_required'
+  | 'unknown_tool'
+  | 'handoff'
+  // Not looked at: the turn already ended with an earlier call of the same answer.
+  | 'not_run';
+
+export interface AgentPreviewToolCall {
+  id: string;
+  tool: string;
+  data_connector_id: string | null;
+  name: string | null;
+  arguments: Record<string, unknown>;
+  // The arguments checked against the connector's data inputs (null: not a connector tool).
+  validation: { valid: boolean; missing: string[]; invalid: { name: string; reason: string }[] } | null;
+  gate: { allowed: boolean; reason: string | null } | null;
+  status: AgentPreviewToolCallStatus;
+  detail: string | null;
+  request: { method: string; url: string } | null;
+  run: AgentPreview['run'];
+}
+
 export interface AgentPreview {
   type: 'agent.preview';
-  agent: 'deterministic';
+  agent: 'deterministic' | 'model';
   message: string;
   contact_id: string;
   identity_verified: boolean;
@@ -89,18 +122,39 @@ export interface AgentPreview {
   } | null;
   reply: string | null;
   notice: string;
+  // Agent 'model' only: the model's tool calls in order, its own last answer
+  // (null when the trace stopped before it answered), the provider's failure
+  // (never the API key) and how many requests went to the model.
+  tool_calls?: AgentPreviewToolCall[];
+  model_reply?: string | null;
+  model_error?: string | null;
+  model_calls?: number;
 }
 
-const AUDIENCE_NOTE = 'the AI agent never considers a connector outside the customer’s audience, so it cannot be refused for it';
+const AUDIENCE_NOTE = 'outside the customer’s audience: the AI agent does not offer it, and a question that clearly asks for it is refused, logged and handed to the team';
 
-export async function previewAgentTurn(deps: PipelineDeps, actor: Actor, input: z.output<typeof agentPreviewSchema>): Promise<AgentPreview> {
+export type AgentPreviewInput = z.output<typeof agentPreviewSchema>;
+
+// What both agents' previews start from: the contact, every live direct-use
+// connector (to show which ones the audience leaves out) and those this
+// contact may use, without any conversation.
+export interface PreviewSetup {
+  workspaceId: number;
+  contact: Contact;
+  customer: { identityVerified: boolean };
+  now: Date;
+  all: { connectorId: number; version: DataConnectorVersion }[];
+  usable: CustomerConnector[];
+  connectorRows(scores?: ReadonlyMap<number, { score: number; matchedTerms: string[] }>): AgentPreviewConnector[];
+}
+
+export async function loadPreviewSetup(deps: PipelineDeps, actor: Actor, input: AgentPreviewInput): Promise<PreviewSetup> {
   const { workspaceId } = actor;
   const contact = await deps.db.contact.findFirst({ where: { id: input.contact_id, workspaceId } });
   if (!contact) throw notFound('contact_not_found', `Contact ${input.contact_id} not found`);
   const customer = { identityVerified: input.identity_verified };
   const now = nowOf(deps);
 
-  // Every live direct-use connector, to show which ones the audience leaves out.
   const all = (
     await deps.db.dataConnector.findMany({
       where: { workspaceId, state: 'live' },
@@ -113,11 +167,7 @@ export async function previewAgentTurn(deps: PipelineDeps, actor: Actor, input: 
   const usable = await listConnectorsForCustomer(deps.db, { workspaceId, contact, conversationId: null, customer, now, directOnly: true });
   const usableById = new Map(usable.map((c) => [c.connectorId, c]));
 
-  const trace = newTrace(input.message);
-  const decision = decideTurn({ message: input.message, connectors: usable, contact, customer, conversationAttributes: {}, temporary: {} }, trace);
-  const scores = new Map(trace.candidates.map((c) => [c.connectorId, c]));
-
-  const connectors: AgentPreviewConnector[] = all.map(({ connectorId, version }) => {
+  const connectorRows = (scores: ReadonlyMap<number, { score: number; matchedTerms: string[] }> = new Map()): AgentPreviewConnector[] => all.map(({ connectorId, version }) => {
     const outside = audienceRefusal(version, subject, audiences, now);
     const usableOne = usableById.get(connectorId);
     const status = usableOne?.authentication ?? 'not_required';
@@ -142,6 +192,14 @@ export async function previewAgentTurn(deps: PipelineDeps, actor: Actor, input: 
       },
     };
   });
+  return { workspaceId, contact, customer, now, all, usable, connectorRows };
+}
+
+export async function previewAgentTurn(deps: PipelineDeps, actor: Actor, input: AgentPreviewInput): Promise<AgentPreview> {
+  const { workspaceId, contact, customer, usable, connectorRows } = await loadPreviewSetup(deps, actor, input);
+  const trace = newTrace(input.message);
+  const decision = decideTurn({ message: input.message, connectors: usable, contact, customer, conversationAttributes: {}, temporary: {} }, trace);
+  const connectors = connectorRows(new Map(trace.candidates.map((c) => [c.connectorId, c])));
 
   const chosen = chosenOf(decision);
   const action = actionOf(decision, chosen?.live);
@@ -155,7 +213,7 @@ export async function previewAgentTurn(deps: PipelineDeps, actor: Actor, input: 
   const values = chosen?.values;
   if (chosen && values) {
     try {
-      request = await renderUrl(deps, workspaceId, contact.id, chosen.candidate, values);
+      request = await renderUrl(deps, workspaceId, contact.id, chosen.candidate.live.version, values);
     } catch (error) {
       requestError = error instanceof Error ? error.message : 'the request cannot be built';
     }
@@ -181,15 +239,7 @@ export async function previewAgentTurn(deps: PipelineDeps, actor: Actor, input: 
       writeAttributes: false,
       validateMissing: true,
     });
-    run = {
-      execution_result_id: outcome.executionResultId,
-      success: outcome.success,
-      called_api: outcome.calledApi,
-      http_status: outcome.httpStatus,
-      error_type: outcome.errorType,
-      error_message: outcome.errorMessage,
-      shaped_response: outcome.data ?? null,
-    };
+    run = runView(outcome);
     reply = outcome.success
       ? composeDataReply(outcome.data, { mode: version.dataTransformationType as ShapingMode, fields: readResponseFields(version) })
       : outcome.otpAvailable ? OTP_REPLY : runFailureReply();
@@ -258,8 +308,7 @@ function askQuestion(candidate: Candidate, extracted: { missing: string[]; inval
 // The request line the run would send, rendered as the pipeline renders it,
 // with the query string and credentials redacted as in the logs. Headers and
 // body are left out: they may carry credentials.
-async function renderUrl(deps: PipelineDeps, workspaceId: number, contactId: number, candidate: Candidate, values: Record<string, ExtractedValue>): Promise<{ method: string; url: string } | null> {
-  const version = candidate.live.version;
+export async function renderUrl(deps: PipelineDeps, workspaceId: number, contactId: number, version: DataConnectorVersion, values: Record<string, ExtractedValue>): Promise<{ method: string; url: string } | null> {
   if (!version.url) return null;
   const coerced = coerceInputs(readDataInputs(version), values, { validateMissing: false });
   if ('error' in coerced) throw new Error(coerced.error.map((e) => e.message).join('; '));
@@ -267,4 +316,17 @@ async function renderUrl(deps: PipelineDeps, workspaceId: number, contactId: num
   const lookup = (name: string) => (Object.hasOwn(coerced.values, name) ? coerced.values[name] : contextValue(context, name));
   const rendered = renderRequest({ method: version.httpMethod, url: version.url, headers: [], body: null }, lookup);
   return { method: rendered.method.toUpperCase(), url: redactSecrets(redactUrl(rendered.url), Object.values(context.userTokens)) };
+}
+
+// The run as the preview shows it: the shaped data only, never the raw response.
+export function runView(outcome: RunOutcome): NonNullable<AgentPreview['run']> {
+  return {
+    execution_result_id: outcome.executionResultId,
+    success: outcome.success,
+    called_api: outcome.calledApi,
+    http_status: outcome.httpStatus,
+    error_type: outcome.errorType,
+    error_message: outcome.errorMessage,
+    shaped_response: outcome.data ?? null,
+  };
 }

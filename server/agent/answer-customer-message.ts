@@ -7,9 +7,10 @@
 // and hands the conversation to the team (unassigned, with a note).
 //
 // The decision itself (decide-turn.ts) reads only; this file acts on it.
-import type { Prisma } from '../db/generated/sqlite/client.ts';
-import { listConnectorsForCustomer } from '../connectors/audiences/list-connectors-for-customer.ts';
+import type { Contact, Prisma } from '../db/generated/sqlite/client.ts';
+import { listConnectorsForCustomer, type CustomerConnector } from '../connectors/audiences/list-connectors-for-customer.ts';
 import { readDataInputs, readResponseFields } from '../connectors/connector-version.ts';
+import { checkConnectorGate } from '../connectors/pipeline/connector-gate.ts';
 import type { PipelineDeps } from '../connectors/pipeline/pipeline-deps.ts';
 import type { MessengerRunSession } from '../connectors/pipeline/client-side-function.ts';
 import { runConnector, type RunOutcome } from '../connectors/pipeline/run-connector.ts';
@@ -34,17 +35,19 @@ import {
   type PendingConfirmation,
   type TemporaryAttributes,
 } from './agent-memory.ts';
-import { decideTurn, isWriteCandidate, newTrace, type AgentTrace, type Candidate } from './decide-turn.ts';
-import { askForInputsReply, composeDataReply, handoffReply, humanize, runFailureReply, type ShapingMode } from './deterministic/compose-reply.ts';
+import { candidatesOf, decideTurn, isWriteCandidate, newTrace, type AgentTrace, type Candidate } from './decide-turn.ts';
+import { askForInputsReply, composeDataReply, handoffReply, joinWords, plainName, runFailureReply, type ShapingMode } from './deterministic/compose-reply.ts';
 import { CANCELLED_REPLY, confirmActionQuestion, confirmReaskReply } from './deterministic/confirm-action.ts';
 import type { ExtractedValue, ExtractResult } from './deterministic/extract-inputs.ts';
+import { rankConnectors } from './deterministic/rank-connectors.ts';
+import { logRefusedCall } from './llm/log-refused-call.ts';
 
-// The agent's memory and decision live in their own modules; these names stay importable from here.
-export { AGENT_KEYS, CONFIRM_KEY, contactContext, PENDING_KEY, readTemporary, remember, rememberedData, RUNS_KEY, VERIFY_KEY } from './agent-memory.ts';
+// The trace is decide-turn.ts's; the language-model agent reads it from here with the turn.
 export type { AgentTrace } from './decide-turn.ts';
 
 export const OTP_REPLY =
   "For your security I need to confirm it's you before I can look that up. I'll email you a one-time code: enter it here when it arrives and I'll carry on.";
+export const NOT_AVAILABLE_REPLY = "I'm sorry, that isn't something I can look up for you here. I've passed your question to the team, and someone will reply here.";
 export const NO_EMAIL_REPLY =
   "I can only do that once you've confirmed who you are, and I have no email address to send you a code. I've passed your question to the team.";
 
@@ -84,7 +87,10 @@ export async function answerCustomerMessage(deps: PipelineDeps, input: AnswerCus
 
   switch (decision.kind) {
     case 'hand_off':
-      return handOff(deps, input, trace, { connectorId: null, why: decision.why, tried: 'nothing was run', reply: handoffReply(), summary: "The AI agent couldn't find an answer to this question." });
+      return (
+        (await refuseOutsideAudience(deps, input, trace, contact, connectors)) ??
+        handOff(deps, input, trace, { connectorId: null, why: decision.why, tried: 'nothing was run', reply: handoffReply(), summary: "The AI agent couldn't find an answer to this question." })
+      );
     case 'ask_for_inputs':
       return askForInputs(deps, input, trace, decision.candidate, decision.extracted);
     case 'confirm':
@@ -99,6 +105,45 @@ export async function answerCustomerMessage(deps: PipelineDeps, input: AnswerCus
     case 'run':
       return runAndAnswer(deps, input, trace, decision.candidate, decision.values, temporary);
   }
+}
+
+/**
+ * Nothing this customer may use matched, but the question clearly asks for a
+ * live connector outside their audience: it is refused by the pipeline's own
+ * gate, the refusal is logged as an execution result (nothing is sent), and
+ * the customer is told plainly before the team takes over.
+ */
+async function refuseOutsideAudience(deps: PipelineDeps, input: AnswerCustomerMessageInput, trace: AgentTrace, contact: Contact, usable: CustomerConnector[]): Promise<AgentTurn | null> {
+  const usableIds = new Set(usable.map((c) => c.connectorId));
+  const outside = (
+    await deps.db.dataConnectorVersion.findMany({
+      where: { kind: 'live', directFinUsage: true, dataConnector: { workspaceId: input.workspaceId, state: 'live' } },
+      orderBy: { dataConnectorId: 'asc' },
+    })
+  ).filter((version) => !usableIds.has(version.dataConnectorId));
+  if (outside.length === 0) return null;
+  const ranking = rankConnectors(trace.message, candidatesOf(outside.map((version) => ({ connectorId: version.dataConnectorId, version, authentication: 'not_required', otpAvailable: false }))));
+  if (ranking.decision.kind !== 'confident') return null;
+  const version = ranking.decision.pick.connector.live.version;
+  const refusal = await checkConnectorGate(deps.db, {
+    workspaceId: input.workspaceId,
+    version,
+    contact,
+    conversationId: input.conversationId,
+    customer: input.customer,
+    sourceType: 'fin',
+    now: nowOf(deps),
+  });
+  if (!refusal) return null;
+  const executionResultId = await logRefusedCall(deps, { workspaceId: input.workspaceId, version, conversationId: input.conversationId, contactId: contact.id, errorType: refusal.errorType, errorMessage: refusal.message });
+  trace.outcome = { ...trace.outcome, summary: `"${version.name}" matched but is not available to this customer`, executionResultId, success: false, errorType: refusal.errorType };
+  return handOff(deps, input, trace, {
+    connectorId: version.dataConnectorId,
+    why: `the question matched "${version.name}", which this customer may not use (${refusal.message})`,
+    tried: `nothing was run; the refusal is execution result ${executionResultId}`,
+    reply: NOT_AVAILABLE_REPLY,
+    summary: "The AI agent can't look this up for this customer.",
+  });
 }
 
 // Everything the agent was waiting for is settled by a turn, unless the turn sets it again.
@@ -128,17 +173,7 @@ async function runAndAnswer(
     return { kind: 'answered', connectorId, replyPartId, trace };
   }
 
-  const outcome = await runConnector(deps, {
-    workspaceId: input.workspaceId,
-    connectorId,
-    version: 'live',
-    source: { type: 'fin', id: null },
-    conversationId: input.conversationId,
-    conversationPartId: input.partId,
-    inputs: values,
-    customer: input.customer,
-    session: input.session,
-  });
+  const outcome = await runForCustomer(deps, input, connectorId, values);
   trace.outcome = { ...trace.outcome, executionResultId: outcome.executionResultId, success: outcome.success, errorType: outcome.errorType };
 
   if (!outcome.success && outcome.otpAvailable) {
@@ -175,6 +210,23 @@ async function runAndAnswer(
     attributeSource: { connectorId, outcome },
   });
   return { kind: 'answered', connectorId, replyPartId, trace };
+}
+
+// A live run as the AI agent (`fin`) for the customer message: with the
+// customer's proven identity, and its messenger session's auth tokens and client functions.
+function runForCustomer(deps: PipelineDeps, input: AnswerCustomerMessageInput, connectorId: number, values: Record<string, ExtractedValue>, options: { validateMissing?: boolean } = {}): Promise<RunOutcome> {
+  return runConnector(deps, {
+    workspaceId: input.workspaceId,
+    connectorId,
+    version: 'live',
+    source: { type: 'fin', id: null },
+    conversationId: input.conversationId,
+    conversationPartId: input.partId,
+    inputs: values,
+    customer: input.customer,
+    session: input.session,
+    ...options,
+  });
 }
 
 async function askForInputs(deps: PipelineDeps, input: AnswerCustomerMessageInput, trace: AgentTrace, candidate: Candidate, extracted: ExtractResult): Promise<AgentTurn> {
@@ -223,21 +275,10 @@ async function refuseInvalidInputs(
   invalid: { name: string; reason: string }[],
 ): Promise<AgentTurn> {
   const connectorId = candidate.live.connectorId;
-  const outcome = await runConnector(deps, {
-    workspaceId: input.workspaceId,
-    connectorId,
-    version: 'live',
-    source: { type: 'fin', id: null },
-    conversationId: input.conversationId,
-    conversationPartId: input.partId,
-    inputs: values,
-    customer: input.customer,
-    session: input.session,
-    validateMissing: true,
-  });
+  const outcome = await runForCustomer(deps, input, connectorId, values, { validateMissing: true });
   trace.outcome = { ...trace.outcome, executionResultId: outcome.executionResultId, success: outcome.success, errorType: outcome.errorType };
   const names = [...new Set([...invalid.map((i) => i.name), ...missing])];
-  const wanted = names.map((n) => humanize(n).toLowerCase().replace(/\bid\b/g, 'ID'));
+  const wanted = names.map(plainName);
   trace.outcome.summary = `"${candidate.name}" still lacks a valid ${names.join(', ')}; handed off`;
   return handOff(deps, input, trace, {
     connectorId,
@@ -246,11 +287,6 @@ async function refuseInvalidInputs(
     reply: `I still don't have a valid ${joinWords(wanted)}, so I can't look that up. I've passed your question to the team; someone will reply here.`,
     summary: `The AI agent needed the customer's ${joinWords(wanted)} and didn't get a valid one.`,
   });
-}
-
-function joinWords(items: string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 export interface HandOffInput {

@@ -47,14 +47,16 @@ export async function resumeAfterVerification(deps: PipelineDeps, event: OtpVeri
 // Removes the remembered question if it is still the one read; false when another resume (or a new message) got there first.
 async function claim(deps: PipelineDeps, workspaceId: number, conversationId: number, partId: number): Promise<boolean> {
   return deps.db.$transaction(async (tx) => {
-    const current = await tx.conversation.findFirst({ where: { id: conversationId, workspaceId }, select: { temporaryAttributes: true } });
+    const current = await tx.conversation.findFirst({ where: { id: conversationId, workspaceId }, select: { temporaryAttributes: true, updatedAt: true } });
     if (!current) return false;
     const attributes = readTemporary(current);
     const awaiting = readAwaitingVerification(attributes[VERIFY_KEY]);
     if (!awaiting || awaiting.partId !== partId) return false;
     delete attributes[VERIFY_KEY];
-    await tx.conversation.update({ where: { id: conversationId }, data: { temporaryAttributes: attributes as object } });
-    return true;
+    // Only if nobody changed the conversation since it was read: on PostgreSQL
+    // (read committed) two verifications could otherwise both claim it.
+    const { count } = await tx.conversation.updateMany({ where: { id: conversationId, updatedAt: current.updatedAt }, data: { temporaryAttributes: attributes as object } });
+    return count === 1;
   });
 }
 

@@ -15,6 +15,10 @@ export function hasUnbalancedBraces(text: string): boolean {
   return rest.includes('{{') || rest.includes('}}');
 }
 
+// The names `{{auth_tokens.<name>}}` accepts: what the messenger may pass at
+// boot (server/messenger/messenger-auth-tokens.ts checks the same rule).
+export const AUTH_TOKEN_NAME = /^[A-Za-z_][\w-]*$/;
+
 // Attributes a template may read besides the connector's own data inputs.
 export const STANDARD_CONTEXT_VARIABLES = {
   user: ['id', 'user_id', 'email', 'name', 'role'],
@@ -37,7 +41,7 @@ export function explainUnknownVariable(name: string, known: KnownVariables): str
   const scope = name.slice(0, dot);
   const attribute = name.slice(dot + 1);
   // Per-user tokens handed over by the messenger at boot; their names are free.
-  if (scope === 'auth_tokens' && /^[A-Za-z_][\w-]*$/.test(attribute)) return null;
+  if (scope === 'auth_tokens' && AUTH_TOKEN_NAME.test(attribute)) return null;
   const custom =
     scope === 'user' ? known.customAttributes.contact
     : scope === 'conversation' ? known.customAttributes.conversation

@@ -9,6 +9,7 @@ import type { Principal } from '../identity/principal.ts';
 import { isPlainObject } from '../connectors/pipeline/own-json.ts';
 import type { PipelineDeps } from '../connectors/pipeline/pipeline-deps.ts';
 import { Prisma } from '../db/client.ts';
+import { retryOnUniqueViolation } from '../db/unique-violation.ts';
 import type { AttributeType, Contact, FinAgentConversation } from '../db/generated/sqlite/client.ts';
 import { AppError } from '../http/app-error.ts';
 import { readAttributes } from '../inbox/conversation-json.ts';
@@ -53,11 +54,9 @@ export type FinConversationDeps = Pick<PipelineDeps, 'db' | 'bus' | 'now' | 'log
 // The reference dedupes a message sent again within five minutes (same timestamp and body).
 const DEDUPE_WINDOW_MS = 5 * 60 * 1000;
 // Once the agent handed off, the team answers: messages still reach the inbox, the agent stays out.
-const AGENT_DONE: ReadonlySet<string> = new Set(['escalated']);
+export const AGENT_DONE: ReadonlySet<string> = new Set(['escalated']);
 
 const badRequest = (field: string, message: string) => new AppError(400, { code: 'parameter_invalid', message, field });
-const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-
 const messageKey = (message: { body: string; timestamp?: string | undefined }) =>
   message.timestamp === undefined ? null : createHash('sha256').update(`${Date.parse(message.timestamp)}\n${message.body}`).digest('hex');
 
@@ -191,7 +190,7 @@ export async function startFinConversation(deps: FinConversationDeps, actor: Pri
       return { kind: 'created', fin, partIds, errors } as const;
     });
   // Two first requests at once: the loser sees the winner's conversation (or contact) and answers accordingly.
-  const result = await run().catch((error: unknown) => (isUniqueViolation(error) ? run() : Promise.reject(error)));
+  const result = await retryOnUniqueViolation(run);
   if (result.kind === 'duplicate') return { response: responseOf(result.duplicate, now), job: null };
 
   const { fin, partIds, errors } = result;
@@ -228,7 +227,7 @@ export async function replyToFin(deps: FinConversationDeps, actor: Principal, in
       const updated = agentAnswers ? await tx.finAgentConversation.update({ where: { id: fin.id }, data: { status: 'thinking' } }) : fin;
       return { kind: 'added', fin: updated, partId: part.id, errors, agentAnswers } as const;
     });
-  const result = await run().catch((error: unknown) => (isUniqueViolation(error) ? run() : Promise.reject(error)));
+  const result = await retryOnUniqueViolation(run);
   if (result.kind === 'duplicate') return { response: responseOf(result.duplicate, now), job: null };
 
   const { fin, partId, errors, agentAnswers } = result;

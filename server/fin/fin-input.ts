@@ -6,8 +6,8 @@ import { AppError, type ErrorItem } from '../http/app-error.ts';
 import { MAX_CUSTOMER_MESSAGE_LENGTH } from '../messenger/messenger-conversations.ts';
 
 // The reference's "limit to 10" for history, attributes and attachments.
-export const FIN_LIST_LIMIT = 10;
-export const MAX_EXTERNAL_ID_LENGTH = 255;
+const FIN_LIST_LIMIT = 10;
+const MAX_EXTERNAL_ID_LENGTH = 255;
 
 const dateTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, like 2025-01-24T10:01:20.000Z' });
 
@@ -32,7 +32,7 @@ const attributesSchema = z
   .record(z.string().min(1).max(190), z.unknown())
   .refine((attributes) => Object.keys(attributes).length <= FIN_LIST_LIMIT, `must have at most ${FIN_LIST_LIMIT} attributes`);
 
-export const finUserSchema = z.object({
+const finUserSchema = z.object({
   id: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(MAX_EXTERNAL_ID_LENGTH),
   name: z.string({ error: 'must be a string' }).trim().max(255).optional(),
   email: z.email({ error: 'must be a valid email address' }).max(320).transform((e) => e.toLowerCase()).optional(),

@@ -6,13 +6,14 @@
 // inbox, with a summary note).
 import { answerCustomerMessage, type AgentTurn } from '../agent/answer-customer-message.ts';
 import type { AnswerFn } from '../agent/resume-after-verification.ts';
+import { createConversationQueue } from '../agent/conversation-queue.ts';
 import type { PipelineDeps } from '../connectors/pipeline/pipeline-deps.ts';
 import { nowOf } from '../inbox/inbox-deps.ts';
 import { textToHtml } from './fin-input.ts';
-import type { FinTurnJob } from './fin-conversations.ts';
+import { AGENT_DONE, type FinTurnJob } from './fin-conversations.ts';
 import { deliverFinEvent, type FinEvent, type FinStatusUpdatedEvent } from './fin-webhooks.ts';
 
-export const ESCALATION_REASONS = {
+const ESCALATION_REASONS = {
   no_answer: 'Fin could not find an answer to the question',
   action_failed: 'Fin could not complete the lookup needed to answer',
   error: 'Fin ran into an error while answering',
@@ -28,21 +29,14 @@ export interface FinTurnRunner {
 export type FinTurnDeps = PipelineDeps & { answerCustomer?: AnswerFn | undefined };
 
 export function createFinTurnRunner(deps: FinTurnDeps): FinTurnRunner {
-  // One chain per conversation keeps its events in order. Only ordering lives
+  // One queue per conversation keeps its events in order. Only ordering lives
   // here: a turn's outcome is in the database and the webhook.
-  const chains = new Map<number, Promise<void>>();
+  const queue = createConversationQueue();
   return {
     enqueue(job) {
-      const previous = chains.get(job.conversationId) ?? Promise.resolve();
-      const next = previous.then(() => runFinTurn(deps, job));
-      chains.set(job.conversationId, next);
-      void next.finally(() => {
-        if (chains.get(job.conversationId) === next) chains.delete(job.conversationId);
-      });
+      void queue.run(job.conversationId, () => runFinTurn(deps, job));
     },
-    async idle() {
-      while (chains.size > 0) await Promise.all([...chains.values()]);
-    },
+    idle: () => queue.idle(),
   };
 }
 
@@ -51,6 +45,11 @@ const stamp = (deps: Pick<PipelineDeps, 'now'>) => nowOf(deps).toISOString();
 /** One turn; errors end as an escalation, never as a rejection. */
 export async function runFinTurn(deps: FinTurnDeps, job: FinTurnJob): Promise<void> {
   const base = { conversation_id: job.externalId, user_id: job.userId };
+  // A message that arrived while an earlier turn was still running was queued
+  // behind it; if that turn handed the conversation to the team, the team
+  // answers this one too (as /fin/reply does once the hand-off is recorded).
+  const current = await deps.db.finAgentConversation.findUnique({ where: { id: job.finConversationId }, select: { status: true } }).catch(() => null);
+  if (current && AGENT_DONE.has(current.status)) return;
   const events: FinEvent[] = [];
   let finalStatus: 'awaiting_user_reply' | 'escalated' | 'complete';
   try {

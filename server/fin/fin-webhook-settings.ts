@@ -65,7 +65,7 @@ const newSecret = () => randomBytes(32).toString('hex');
  * loopback address unless allow-listed. Names are resolved again, and judged
  * on the very addresses, at every delivery (the guarded agent).
  */
-export function checkWebhookUrl(text: string, allowList: TargetAllowList): void {
+function checkWebhookUrl(text: string, allowList: TargetAllowList): void {
   const invalid = (message: string) => new AppError(422, { code: 'parameter_invalid', message: `webhook_url: ${message}`, field: 'webhook_url' });
   let url: URL;
   try {

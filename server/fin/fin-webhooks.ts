@@ -55,10 +55,10 @@ export interface FinWebhookDeps {
 // Three tries in all, a few seconds at most: the receiver dedupes with the
 // Idempotency-Key, which is what lets a POST be retried after a 5xx.
 export const WEBHOOK_RETRY_POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 400, maxDelayMs: 2_000, minAttemptMs: 250 };
-export const WEBHOOK_BUDGET_MS = 10_000;
+const WEBHOOK_BUDGET_MS = 10_000;
 const MAX_RECEIVER_RESPONSE_BYTES = 16 * 1024;
 
-export const signatureOf = (secret: string, rawBody: string | Buffer) => `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
+const signatureOf = (secret: string, rawBody: string | Buffer) => `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
 
 /** What a receiver does: recompute over the raw body and compare in constant time. */
 export function verifyFinSignature(secret: string, rawBody: string | Buffer, header: string | undefined): boolean {

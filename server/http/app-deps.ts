@@ -4,6 +4,7 @@ import type { Mailer } from '../email/mailer.ts';
 import type { LoginRateLimiter } from '../identity/login-rate-limit.ts';
 import type { OtpVerifiedEvent } from '../identity/otp/otp-routes.ts';
 import type { AnswerFn } from '../agent/resume-after-verification.ts';
+import type { ChatModel } from '../agent/llm/chat-completions-client.ts';
 import type { CustomerMessageEvent } from '../messenger/messenger-conversations.ts';
 
 // Everything the HTTP layer needs: the connector pipeline's dependencies (db,
@@ -33,4 +34,7 @@ export interface AppDeps extends PipelineDeps {
   // The agent that answers customers outside the messenger (Fin Agent API);
   // the deterministic one when unset.
   answerCustomer?: AnswerFn | undefined;
+  // The configured language model (LLM_BASE_URL, LLM_MODEL): the admin's agent
+  // preview asks it, as the messenger agent would. Unset: the deterministic preview.
+  chatModel?: ChatModel | undefined;
 }

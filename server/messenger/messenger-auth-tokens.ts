@@ -14,12 +14,11 @@
 // Redis, encrypted, with the session's expiry) is the way out when they do not.
 import { z } from 'zod';
 import { isPlainObject } from '../connectors/pipeline/own-json.ts';
+import { AUTH_TOKEN_NAME } from '../connectors/template-variables.ts';
 
-// The names `{{auth_tokens.<name>}}` accepts (server/connectors/template-variables.ts).
-export const AUTH_TOKEN_NAME = /^[A-Za-z_][\w-]*$/;
-export const MAX_AUTH_TOKEN_NAME_LENGTH = 64;
-export const MAX_AUTH_TOKENS = 20;
-export const MAX_AUTH_TOKEN_BYTES = 4096;
+const MAX_AUTH_TOKEN_NAME_LENGTH = 64;
+const MAX_AUTH_TOKENS = 20;
+const MAX_AUTH_TOKEN_BYTES = 4096;
 // Control characters could never go into a header and are no part of a token.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -60,20 +59,42 @@ export const authTokensSchema = z
 interface Entry {
   tokens: Readonly<Record<string, string>>;
   expiresAt: number;
+  bytes: number;
 }
 
 const SWEEP_EVERY_MS = 60_000;
+// What all sessions' tokens may take together. Boot is open to anyone, so
+// without a bound a flood of boots (each up to the 64 KiB body limit) would
+// grow the process for a whole session lifetime: past it, the oldest sessions'
+// tokens go first (their runs then fail naming the missing token).
+const DEFAULT_MAX_STORE_BYTES = 64 * 1024 * 1024;
+
+const sizeOf = (tokens: Readonly<Record<string, string>>) => Object.entries(tokens).reduce((sum, [name, value]) => sum + name.length + value.length, 0);
 
 /** The auth tokens of open messenger sessions, in memory. */
 export class MessengerAuthTokenStore {
   readonly #entries = new Map<string, Entry>();
+  readonly #maxBytes: number;
+  #bytes = 0;
   #lastSweep = 0;
+
+  constructor(options: { maxBytes?: number } = {}) {
+    this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_STORE_BYTES;
+  }
 
   /** Keeps a session's tokens until `expiresAt` (the session's own expiry). */
   set(sessionId: string, tokens: Readonly<Record<string, string>>, expiresAt: Date, now: Date): void {
     this.#sweep(now.getTime());
+    this.delete(sessionId);
     if (Object.keys(tokens).length === 0) return;
-    this.#entries.set(sessionId, { tokens: Object.freeze({ ...tokens }), expiresAt: expiresAt.getTime() });
+    const entry = { tokens: Object.freeze({ ...tokens }), expiresAt: expiresAt.getTime(), bytes: sizeOf(tokens) };
+    this.#entries.set(sessionId, entry);
+    this.#bytes += entry.bytes;
+    // Oldest first: a Map iterates in insertion order.
+    for (const id of this.#entries.keys()) {
+      if (this.#bytes <= this.#maxBytes) break;
+      this.delete(id);
+    }
   }
 
   /** The session's tokens, or undefined when it passed none or has expired. */
@@ -81,14 +102,17 @@ export class MessengerAuthTokenStore {
     const entry = this.#entries.get(sessionId);
     if (!entry) return undefined;
     if (entry.expiresAt <= now.getTime()) {
-      this.#entries.delete(sessionId);
+      this.delete(sessionId);
       return undefined;
     }
     return entry.tokens;
   }
 
   delete(sessionId: string): void {
+    const entry = this.#entries.get(sessionId);
+    if (!entry) return;
     this.#entries.delete(sessionId);
+    this.#bytes -= entry.bytes;
   }
 
   get size(): number {
@@ -99,7 +123,7 @@ export class MessengerAuthTokenStore {
   #sweep(now: number): void {
     if (now - this.#lastSweep < SWEEP_EVERY_MS) return;
     this.#lastSweep = now;
-    for (const [id, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(id);
+    for (const [id, entry] of this.#entries) if (entry.expiresAt <= now) this.delete(id);
   }
 }
 

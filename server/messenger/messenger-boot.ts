@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { isPlainObject } from '../connectors/pipeline/own-json.ts';
 import { Prisma } from '../db/client.ts';
+import { retryOnUniqueViolation } from '../db/unique-violation.ts';
 import type { Contact, Workspace } from '../db/generated/sqlite/client.ts';
 import { AppError } from '../http/app-error.ts';
 import { parseOrThrow } from '../http/validation.ts';
@@ -113,8 +114,6 @@ async function upsertContact(tx: Prisma.TransactionClient, workspaceId: number, 
   return tx.contact.update({ where: { id: contact.id }, data });
 }
 
-const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-
 /**
  * POST /messenger/boot: verifies the identity JWT (if any), finds or creates the
  * contact, applies what the boot may change and opens a messenger session.
@@ -168,7 +167,7 @@ export async function bootMessenger(deps: MessengerDeps, body: unknown): Promise
       return { contact, session };
     });
   // Two first boots of the same user at once: the loser finds the winner's contact.
-  const { contact, session } = await run().catch((error: unknown) => (isUniqueViolation(error) ? run() : Promise.reject(error)));
+  const { contact, session } = await retryOnUniqueViolation(run);
 
   if (input.auth_tokens) authTokenStoreOf(deps).set(session.id, input.auth_tokens, session.expiresAt, now);
 

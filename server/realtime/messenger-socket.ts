@@ -1,6 +1,7 @@
 // Sockets of the customer's messenger: `messenger.join {conversation_id}` joins
 // `messenger:<id>` for conversations the session may see, and nothing else.
-// Those rooms only carry customer-safe events (messenger.part.created).
+// Those rooms only carry customer-safe events (messenger.part.created,
+// messenger.typing, messenger.handoff: see roomsOf in realtime-events.ts).
 // Each socket is also in its session's room, `messenger-session:<session id>`,
 // through which the server calls the host page's client-side functions.
 import type { Server, Socket } from 'socket.io';
@@ -20,7 +21,7 @@ function conversationIdOf(payload: unknown): number | null {
 // Keyed by the session row's id (a hash of the token): room names never leave the server.
 export const messengerSessionRoom = (sessionId: string) => `messenger-session:${sessionId}`;
 
-export const CLIENT_FUNCTION_EVENT = 'messenger.client_function';
+const CLIENT_FUNCTION_EVENT = 'messenger.client_function';
 
 /**
  * Client-side connectors: `messenger.client_function { name, inputs }` with an

@@ -140,12 +140,19 @@ export interface AskableInput {
   description?: string | null;
 }
 
-function plainName(input: AskableInput): string {
-  const words = humanize(input.name);
-  return words.charAt(0).toLowerCase() + words.slice(1);
+// For use inside a sentence: the first letter lower-cased, unless the text
+// starts with an acronym ("API key", "SMS resend").
+export function lowerFirst(text: string): string {
+  const trimmed = text.trim();
+  if (/^[A-Z]{2,}\b/.test(trimmed)) return trimmed;
+  return trimmed.charAt(0).toLowerCase() + trimmed.slice(1);
 }
 
-function joinWords(items: string[]): string {
+// "order_id" -> "order ID", "api_key" -> "API key": a field's name as it reads inside a sentence.
+export const plainName = (name: string): string => lowerFirst(humanize(name));
+
+// "a", "a and b", "a, b and c".
+export function joinWords(items: string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
@@ -153,8 +160,8 @@ function joinWords(items: string[]): string {
 // Asks for what extract-inputs could not fill. Invalid ones say what was wrong.
 export function askForInputsReply(missing: AskableInput[], invalid: (AskableInput & { reason?: string })[] = []): string {
   const lines: string[] = [];
-  for (const input of invalid) lines.push(`The ${plainName(input)} I have doesn't look right${input.reason ? ` (${input.reason})` : ''}.`);
-  const wanted = [...invalid, ...missing].map((input) => `your ${plainName(input)}`);
+  for (const input of invalid) lines.push(`The ${plainName(input.name)} I have doesn't look right${input.reason ? ` (${input.reason})` : ''}.`);
+  const wanted = [...invalid, ...missing].map((input) => `your ${plainName(input.name)}`);
   if (wanted.length === 0) return lines.join(' ');
   lines.push(`To look that up, could you tell me ${joinWords(wanted)}?`);
   return lines.join(' ');

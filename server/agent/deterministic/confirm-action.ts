@@ -1,7 +1,7 @@
 // Write connectors (POST/PUT/PATCH/DELETE) change something for the customer,
 // so the agent asks before it runs one and runs it only on a clear yes. A
 // message that is neither a clear yes nor a clear no is not taken as either.
-import { humanize } from './compose-reply.ts';
+import { joinWords, lowerFirst, plainName } from './compose-reply.ts';
 import type { ExtractedValue } from './extract-inputs.ts';
 
 export const WRITE_METHODS: ReadonlySet<string> = new Set(['post', 'put', 'patch', 'delete']);
@@ -47,23 +47,6 @@ export function confirmationAnswer(message: string): 'yes' | 'no' | null {
   if (matches(text, NO)) return 'no';
   if (matches(text, YES)) return 'yes';
   return null;
-}
-
-function lowerFirst(name: string): string {
-  const trimmed = name.trim();
-  // Keep acronyms and names that are capitalised throughout ("API key", "SMS").
-  if (/^[A-Z]{2,}\b/.test(trimmed)) return trimmed;
-  return trimmed.charAt(0).toLowerCase() + trimmed.slice(1);
-}
-
-function joinWords(items: string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
-
-function plainName(name: string): string {
-  const words = humanize(name);
-  return words.charAt(0).toLowerCase() + words.slice(1);
 }
 
 // "I can request a refund with order ID ORD-1 and reason charged twice. Shall I go ahead?"

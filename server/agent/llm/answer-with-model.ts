@@ -40,7 +40,7 @@ import { newTrace } from '../decide-turn.ts';
 import { HANDOFF_REPLY, RUN_FAILURE_REPLY } from '../deterministic/compose-reply.ts';
 import { CANCELLED_REPLY, confirmActionQuestion, confirmationAnswer, isWriteMethod } from '../deterministic/confirm-action.ts';
 import { ChatModelError, ToolCallArgumentsError, type AssistantToolCall, type ChatMessage, type ChatModel, type ToolCall } from './chat-completions-client.ts';
-import { connectorTools, type ChatTool } from './connector-tools.ts';
+import { connectorTools, type ChatTool, type ConnectorTools } from './connector-tools.ts';
 import { logRefusedCall } from './log-refused-call.ts';
 import { historyMessages, MAX_HISTORY_MESSAGES, systemPrompt } from './system-prompt.ts';
 import { toolRefusalMessage, toolResultMessage, type ToolMessage } from './tool-result-message.ts';
@@ -117,17 +117,8 @@ export async function answerWithModel(deps: ModelAgentDeps, input: AnswerCustome
 
   const live = await listConnectorsForCustomer(deps.db, { workspaceId, contact, conversationId, customer: input.customer, now: nowOf(deps), directOnly: true });
   trace.candidates = live.map((c) => ({ connectorId: c.connectorId, name: c.version.name, score: 0, matchedTerms: [] }));
-  const offered = connectorTools(
-    live.map((c) => ({
-      id: String(c.connectorId),
-      name: c.version.name,
-      description: c.version.description,
-      dataInputs: readDataInputs(c.version).map((d) => ({ name: d.name, type: d.type, description: d.description, required: d.required ?? false, default: d.default_value })),
-    })),
-  );
+  const { offered, handoffName, tools } = modelTools(live);
   const liveById = new Map(live.map((c) => [c.connectorId, c]));
-  const handoffName = freeName(HANDOFF_TOOL_NAME, offered.tools);
-  const tools: ChatTool[] = [...offered.tools, handoffTool(handoffName)];
 
   const historyRows = await deps.db.conversationPart.findMany({
     where: { conversationId, id: { lte: input.partId }, partType: 'comment', authorType: { in: ['customer', 'bot', 'admin'] } },
@@ -463,7 +454,22 @@ function tried(trace: ModelTrace): string {
   return trace.model.toolCalls.map((c) => `${c.tool} (${c.status}${c.executionResultId ? `, execution result ${c.executionResultId}` : ''})`).join('; ');
 }
 
-const echo = (call: ToolCall): AssistantToolCall => ({ id: call.id, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.arguments) } });
+// The tools the model is offered for these connectors (the messenger agent's
+// and the admin's preview alike), and the hand-off tool, under a name no connector's tool takes.
+export function modelTools(live: readonly CustomerConnector[]): { offered: ConnectorTools; handoffName: string; tools: ChatTool[] } {
+  const offered = connectorTools(
+    live.map((c) => ({
+      id: String(c.connectorId),
+      name: c.version.name,
+      description: c.version.description,
+      dataInputs: readDataInputs(c.version).map((d) => ({ name: d.name, type: d.type, description: d.description, required: d.required ?? false, default: d.default_value })),
+    })),
+  );
+  const handoffName = freeName(HANDOFF_TOOL_NAME, offered.tools);
+  return { offered, handoffName, tools: [...offered.tools, handoffTool(handoffName)] };
+}
+
+export const echo = (call: ToolCall): AssistantToolCall => ({ id: call.id, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.arguments) } });
 
 function handoffTool(name: string): ChatTool {
   return {

@@ -29,8 +29,8 @@ export interface ClientFunctionCaller {
 }
 
 // The connector's client_function_timeout_ms, within the pipeline's own budget.
-export const DEFAULT_CLIENT_FUNCTION_TIMEOUT_MS = 10_000;
-export const MAX_CLIENT_FUNCTION_TIMEOUT_MS = MAX_BUDGET_MS;
+const DEFAULT_CLIENT_FUNCTION_TIMEOUT_MS = 10_000;
+const MAX_CLIENT_FUNCTION_TIMEOUT_MS = MAX_BUDGET_MS;
 
 export const clientFunctionTimeoutMs = (version: Pick<DataConnectorVersion, 'clientFunctionTimeoutMs'>) =>
   Math.min(MAX_CLIENT_FUNCTION_TIMEOUT_MS, version.clientFunctionTimeoutMs ?? DEFAULT_CLIENT_FUNCTION_TIMEOUT_MS);
@@ -67,17 +67,19 @@ function readReply(name: string, reply: unknown): ClientFunctionOutcome | null {
 /**
  * A client-side function's result comes from the customer's browser, so the
  * customer can make it say anything: object mappings may not write protected
- * contact attributes from it (those only a verified identity token or the
- * admin API may set, and which other connectors may trust). They are skipped
- * and reported instead.
+ * contact or conversation attributes from it (those only a verified identity
+ * token or the admin API may set, and which other connectors may trust to
+ * identify the customer). They are skipped and reported instead.
  */
-export function dropProtectedWrites(writes: AttributeWrites, protectedNames: ReadonlySet<string>): string[] {
+export function dropProtectedWrites(writes: AttributeWrites, protectedNames: { contact: ReadonlySet<string>; conversation: ReadonlySet<string> }): string[] {
   const dropped: string[] = [];
-  for (const name of Object.keys(writes.contact)) {
-    if (!protectedNames.has(name)) continue;
-    delete writes.contact[name];
-    writes.skipped.push({ path: name, reason: 'a protected contact attribute cannot be set from a client-side result' });
-    dropped.push(name);
+  for (const target of ['contact', 'conversation'] as const) {
+    for (const name of Object.keys(writes[target])) {
+      if (!protectedNames[target].has(name)) continue;
+      delete writes[target][name];
+      writes.skipped.push({ path: name, reason: `a protected ${target} attribute cannot be set from a client-side result` });
+      dropped.push(target === 'contact' ? name : `conversation.${name}`);
+    }
   }
   return dropped;
 }

@@ -10,7 +10,6 @@ import { SendError } from '../http/send-error.ts';
 import { MAX_BUDGET_MS, sendRequest, type HttpMethod, type SendResult } from '../http/send-request.ts';
 import { findPlaceholders } from '../template-variables.ts';
 import { authTokenStoreOf } from '../../messenger/messenger-auth-tokens.ts';
-import { loadContactAttributeDefinitions } from '../../messenger/protected-attributes.ts';
 import { clientFunctionTimeoutMs, dropProtectedWrites, type MessengerRunSession } from './client-side-function.ts';
 import { coerceInputs, type InputError, type InputValue } from './coerce-inputs.ts';
 import { checkConnectorGate } from './connector-gate.ts';
@@ -21,6 +20,7 @@ import { redactLoggedBody, redactSecrets, redactUrl } from './redact.ts';
 import { RenderError, renderRequest, type RenderedRequest } from './render-request.ts';
 import { contextValue, loadRunContext, RunContextError, type RunContext, type RunContextRequest } from './run-context.ts';
 import { shapeResponse } from './shape-response.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../http/read-capped-body.ts';
 import { writeExecutionResult } from './write-execution-result.ts';
 
 // The reference's `source_type` values; test runs have none.
@@ -269,9 +269,13 @@ async function execute(deps: PipelineDeps, request: RunConnectorRequest, version
 
   // map (written with the execution result)
   progress.writes = mapAttributes(body, readObjectMappings(version));
-  if (clientSide && Object.keys(progress.writes.contact).length > 0) {
-    const definitions = await loadContactAttributeDefinitions(deps.db, request.workspaceId);
-    const dropped = dropProtectedWrites(progress.writes, new Set(definitions.filter((d) => d.protected).map((d) => d.name)));
+  if (clientSide && (Object.keys(progress.writes.contact).length > 0 || Object.keys(progress.writes.conversation).length > 0)) {
+    const protectedDefinitions = await deps.db.customAttributeDefinition.findMany({
+      where: { workspaceId: request.workspaceId, protected: true, target: { in: ['contact', 'conversation'] } },
+      select: { target: true, name: true },
+    });
+    const namesOf = (target: string) => new Set(protectedDefinitions.filter((d) => d.target === target).map((d) => d.name));
+    const dropped = dropProtectedWrites(progress.writes, { contact: namesOf('contact'), conversation: namesOf('conversation') });
     if (dropped.length > 0) progress.warnings.push(`Not written from the customer's browser (protected attributes): ${dropped.join(', ')}`);
   }
 }
@@ -303,6 +307,10 @@ async function callClientFunction(deps: PipelineDeps, session: MessengerRunSessi
     message: `calling the client-side function ${name} failed: ${error instanceof Error ? error.message : String(error)}`,
   }));
   if (!outcome.ok) throw new PipelineFailure('client_side_action_error', outcome.message);
+  // The same cap as an HTTP response body, counted on the result as JSON.
+  const maxBytes = version.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const size = Buffer.byteLength(JSON.stringify(outcome.result) ?? '');
+  if (size > maxBytes) throw new PipelineFailure('client_side_action_error', `the client-side function ${name} returned ${size} bytes, more than the ${maxBytes} allowed (max_response_bytes)`);
   return outcome.result;
 }
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
 
-export const WIDGET_DIST_FILE = fileURLToPath(new URL('../../../dist/widget/widget.js', import.meta.url));
+const WIDGET_DIST_FILE = fileURLToPath(new URL('../../../dist/widget/widget.js', import.meta.url));
 
 // Not content-hashed (the URL is in customers' pages), so caches keep it for a
 // few minutes and then revalidate with the ETag: a new build reaches pages soon.

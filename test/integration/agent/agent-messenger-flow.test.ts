@@ -3,13 +3,13 @@
 // as the customer's messenger: typing indicator, the OTP step-up that resumes
 // the original question by itself, the handoff event for the host page, and
 // the agent's temporary attributes reaching open inboxes.
-import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentHooks, type AgentHooks } from '../../../server/agent/agent-hooks.ts';
-import { OTP_REPLY, VERIFY_KEY } from '../../../server/agent/answer-customer-message.ts';
+import { VERIFY_KEY } from '../../../server/agent/agent-memory.ts';
+import { OTP_REPLY } from '../../../server/agent/answer-customer-message.ts';
 import { startTestApp, type TestApp } from '../../support/start-test-app.ts';
 import { startUpstream, type Upstream } from '../../support/upstream.ts';
-import { nextEvent, openSocket, type RecordingSocket } from '../inbox/inbox-fixtures.ts';
+import { liveConnector as createLiveConnector, nextEvent, openSocket, type RecordingSocket } from '../inbox/inbox-fixtures.ts';
 import { boot } from '../identity/messenger-test-helpers.ts';
 
 let app: TestApp;
@@ -45,13 +45,8 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function liveConnector(body: Record<string, unknown>): Promise<number> {
-  const created = await app.call('POST', '/data_connectors', { body: { http_method: 'get', direct_fin_usage: true, ...body } });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const live = await app.call('PATCH', '/data_connectors/{id}', { params: { id: created.body.id }, body: { state: 'live', security_acknowledgement: true } });
-  expect(live.status, JSON.stringify(live.body)).toBe(200);
-  return Number(created.body.id);
-}
+// A live connector the AI agent may use (direct_fin_usage).
+const liveConnector = async (body: Record<string, unknown>) => Number(await createLiveConnector(app, { direct_fin_usage: true, ...body }));
 
 async function call(method: string, path: string, token: string | null, body?: unknown) {
   const response = await fetch(`${app.baseUrl}/messenger${path}`, {
@@ -84,15 +79,9 @@ async function customer(userId: string, accountId: string) {
 }
 
 async function messengerSocket(token: string, conversationId: string): Promise<RecordingSocket> {
-  const socket = connectSocket(app.baseUrl, { transports: ['websocket'], reconnection: false, auth: { messenger_token: token } });
-  const events: { name: string; payload: any }[] = [];
-  socket.onAny((name: string, payload: unknown) => events.push({ name, payload }));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  expect(await socket.emitWithAck('messenger.join', { conversation_id: conversationId })).toEqual({ ok: true });
-  return { socket, events, of: (name) => events.filter((e) => e.name === name).map((e) => e.payload), close: () => socket.disconnect() };
+  const recording = await openSocket(app, { messengerToken: token });
+  expect(await recording.socket.emitWithAck('messenger.join', { conversation_id: conversationId })).toEqual({ ok: true });
+  return recording;
 }
 
 const botParts = async (token: string, conversationId: string) =>
@@ -235,5 +224,45 @@ describe('the AI agent in the messenger', () => {
     } finally {
       inbox.close();
     }
+  });
+
+  it('stays out once a teammate has taken the conversation over (a reply or an assignee), and helps again in a new one', async () => {
+    const { token } = await customer('takeover-1', 'ACC-7');
+    const started = await call('POST', '/conversations', token, { body: 'Can you recommend a pizza recipe?' });
+    await settled();
+    const conversationId: string = started.body.id;
+    // Handed off (nothing matched): the agent may still help until someone picks it up.
+    expect(await botParts(token, conversationId)).toHaveLength(1);
+    await call('POST', `/conversations/${conversationId}/messages`, token, { body: 'What is my account balance?' });
+    await settled();
+    expect(await botParts(token, conversationId)).toHaveLength(2);
+
+    // A teammate answers: from now on the team does.
+    const reply = await app.call('POST', '/conversations/{id}/reply', { params: { id: conversationId }, body: { message_type: 'comment', body: 'Hi, Sam here. Let me look into it.' } });
+    expect(reply.status).toBe(201);
+    const socket = await messengerSocket(token, conversationId);
+    try {
+      const requestsBefore = upstream.requests.length;
+      await call('POST', `/conversations/${conversationId}/messages`, token, { body: 'Do I owe anything on my account?' });
+      await settled();
+      expect(await botParts(token, conversationId)).toHaveLength(2);
+      expect(socket.of('messenger.typing')).toEqual([]);
+      expect(upstream.requests.length).toBe(requestsBefore);
+    } finally {
+      socket.close();
+    }
+
+    // Assigned without a reply yet: the same.
+    const other = await call('POST', '/conversations', token, { body: 'Hello' });
+    await settled();
+    const assignedId: string = other.body.id;
+    // A new conversation: the agent answers again.
+    const parts = (await botParts(token, assignedId)).length;
+    expect(parts).toBe(1);
+    const admin = await app.db.admin.findFirstOrThrow({ where: { workspaceId: app.workspaceId } });
+    await app.db.conversation.update({ where: { id: Number(assignedId) }, data: { assigneeAdminId: admin.id } });
+    await call('POST', `/conversations/${assignedId}/messages`, token, { body: 'What is my account balance?' });
+    await settled();
+    expect(await botParts(token, assignedId)).toHaveLength(parts);
   });
 });

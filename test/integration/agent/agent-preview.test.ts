@@ -98,7 +98,7 @@ describe('POST /api/agent/preview', () => {
     // Outside the audience: shown, never a candidate, and the trace says why.
     const leadsOnly = body.connectors.find((c: any) => c.data_connector_id === leadsOnlyId);
     expect(leadsOnly).toMatchObject({ candidate: false, score: null, gate: { allowed: false, audience: { passed: false } } });
-    expect(leadsOnly.gate.reason).toMatch(/never considers a connector outside/);
+    expect(leadsOnly.gate.reason).toMatch(/outside the customer’s audience: the AI agent does not offer it, and a question that clearly asks for it is refused, logged/);
     expect(body.connectors.find((c: any) => c.data_connector_id === ordersId)).toMatchObject({
       candidate: true,
       gate: { allowed: false, authentication: { required: true, status: 'unverified', otp_available: true }, reason: expect.stringMatching(/one-time code/) },

@@ -2,12 +2,14 @@
 // it picks the connector, fills inputs, runs it as `fin`, answers from the
 // shaped data, asks for what is missing, and hands off when unsure or failing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerCustomerMessage, CONFIRM_KEY, NO_EMAIL_REPLY, PENDING_KEY, VERIFY_KEY } from '../../../server/agent/answer-customer-message.ts';
+import { CONFIRM_KEY, PENDING_KEY, VERIFY_KEY } from '../../../server/agent/agent-memory.ts';
+import { answerCustomerMessage, NO_EMAIL_REPLY, NOT_AVAILABLE_REPLY } from '../../../server/agent/answer-customer-message.ts';
 import { CANCELLED_REPLY } from '../../../server/agent/deterministic/confirm-action.ts';
 import { HANDOFF_REPLY, RUN_FAILURE_REPLY } from '../../../server/agent/deterministic/compose-reply.ts';
 import type { RealtimeEvent } from '../../../server/realtime/realtime-events.ts';
 import { startTestApp, type TestApp } from '../../support/start-test-app.ts';
 import { startUpstream, type Upstream } from '../../support/upstream.ts';
+import { liveConnector as createLiveConnector } from '../inbox/inbox-fixtures.ts';
 
 let app: TestApp;
 let upstream: Upstream;
@@ -51,13 +53,8 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function liveConnector(body: Record<string, unknown>): Promise<number> {
-  const created = await app.call('POST', '/data_connectors', { body: { http_method: 'get', direct_fin_usage: true, ...body } });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const live = await app.call('PATCH', '/data_connectors/{id}', { params: { id: created.body.id }, body: { state: 'live', security_acknowledgement: true } });
-  expect(live.status, JSON.stringify(live.body)).toBe(200);
-  return Number(created.body.id);
-}
+// A live connector the AI agent may use (direct_fin_usage).
+const liveConnector = async (body: Record<string, unknown>) => Number(await createLiveConnector(app, { direct_fin_usage: true, ...body }));
 
 let contactCount = 0;
 async function conversationFor(customAttributes: Record<string, string> = {}, assigneeAdminId: number | null = null) {
@@ -344,5 +341,35 @@ describe('answerCustomerMessage (deterministic agent)', () => {
 
     expect(turn).toMatchObject({ kind: 'answered', connectorId: ordersId });
     expect((await runsOf(conversationId)).map((r) => r.dataConnectorId)).toEqual([ordersId]);
+  });
+
+  it("refuses a question for a connector outside the customer's audience: says so, hands off, logs the gate's refusal and sends nothing", async () => {
+    await app.db.customAttributeDefinition.create({ data: { workspaceId: app.workspaceId, target: 'contact', name: 'plan', type: 'string' } });
+    const invoicesId = await liveConnector({
+      name: 'Enterprise invoices',
+      description: 'Lists the invoices of an enterprise customer',
+      example_questions: ['Can I download my enterprise invoices?'],
+      url: `${upstream.url}/enterprise/invoices`,
+      audience_mode: 'custom',
+      audience_rules: { all: [{ type: 'attribute', attribute: 'plan', operator: 'equals', value: 'enterprise' }] },
+    });
+    const requests = () => upstream.requests.filter((r) => r.url.startsWith('/enterprise/')).length;
+
+    const outside = await conversationFor({ plan: 'free' });
+    const turn = await ask(outside, 'Can I download my enterprise invoices?');
+    expect(turn).toMatchObject({ kind: 'handed_off', connectorId: invoicesId });
+    expect((await partOf(turn.replyPartId)).body).toBe(NOT_AVAILABLE_REPLY);
+    expect(requests()).toBe(0);
+    const [run] = await runsOf(outside);
+    expect(run).toMatchObject({ dataConnectorId: invoicesId, success: false, errorType: 'request_configuration_error', sourceType: 'fin', requestUrl: null });
+    expect(run!.errorMessage).toContain('Not available for this customer');
+    const note = await app.db.conversationPart.findFirstOrThrow({ where: { conversationId: outside, partType: 'note' } });
+    expect(note.body).toContain('Enterprise invoices');
+    expect((await app.db.conversation.findUniqueOrThrow({ where: { id: outside } })).assigneeAdminId).toBeNull();
+
+    // Inside the audience, the same question does reach the API.
+    const inside = await conversationFor({ plan: 'enterprise' });
+    await ask(inside, 'Can I download my enterprise invoices?');
+    expect(requests()).toBe(1);
   });
 });

@@ -5,14 +5,16 @@
 // is retried and logged without touching the API.
 import { createHmac } from 'node:crypto';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { z } from 'zod';
 import { finReplySchema, finStartSchema } from '../../../server/fin/fin-input.ts';
+import { runFinTurn } from '../../../server/fin/fin-turns.ts';
 import { verifyFinSignature, WEBHOOK_RETRY_POLICY } from '../../../server/fin/fin-webhooks.ts';
 import { loadOpenApiDocument } from '../../../server/http/openapi/load-openapi.ts';
 import { openApiValidator } from '../../support/openapi-validator.ts';
 import { startTestApp, type TestApp } from '../../support/start-test-app.ts';
 import { startUpstream, type ReceivedRequest, type Reply, type Upstream } from '../../support/upstream.ts';
+import { liveConnector } from '../inbox/inbox-fixtures.ts';
 
 const SIGNATURE = 'x-fin-agent-api-webhook-signature';
 const balances: Record<string, number> = { 'ACC-1': 120.5, 'ACC-2': 7 };
@@ -34,25 +36,19 @@ beforeAll(async () => {
   });
   receiver = await startUpstream((req) => receiverReply(req));
 
-  const created = await app.call('POST', '/data_connectors', {
-    body: {
-      name: 'Account balance',
-      description: 'How much the customer owes on their account',
-      example_questions: ['Do I owe anything on my account?', 'What is my account balance?'],
-      http_method: 'get',
-      direct_fin_usage: true,
-      url: `${upstream.url}/accounts/{{account_id}}/balance`,
-      data_inputs: [{ name: 'account_id', type: 'string', description: "The customer's account ID", required: true }],
-      data_transformation_type: 'redacted_access',
-      response_fields: [
-        { path: 'balance', type: 'decimal', label: 'Balance due', selected: true },
-        { path: 'currency', type: 'string', selected: true },
-      ],
-    },
+  await liveConnector(app, {
+    name: 'Account balance',
+    description: 'How much the customer owes on their account',
+    example_questions: ['Do I owe anything on my account?', 'What is my account balance?'],
+    direct_fin_usage: true,
+    url: `${upstream.url}/accounts/{{account_id}}/balance`,
+    data_inputs: [{ name: 'account_id', type: 'string', description: "The customer's account ID", required: true }],
+    data_transformation_type: 'redacted_access',
+    response_fields: [
+      { path: 'balance', type: 'decimal', label: 'Balance due', selected: true },
+      { path: 'currency', type: 'string', selected: true },
+    ],
   });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const live = await app.call('PATCH', '/data_connectors/{id}', { params: { id: created.body.id }, body: { state: 'live', security_acknowledgement: true } });
-  expect(live.status, JSON.stringify(live.body)).toBe(200);
   const attribute = await app.call('POST', '/custom_attribute_definitions', { body: { target: 'contact', name: 'account_id', data_type: 'string' } });
   expect(attribute.status, JSON.stringify(attribute.body)).toBe(201);
 
@@ -73,15 +69,16 @@ const validator = openApiValidator();
 const eventsOf = (conversationId: string) =>
   receiver.requests.filter((r) => r.url === '/fin-hooks').map((r) => ({ request: r, event: JSON.parse(r.body) as Record<string, any> })).filter((e) => e.event.conversation_id === conversationId);
 
-async function waitFor<T>(read: () => T, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (done(value)) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+// Polls `read` until `done` accepts what it returns (vitest's waitFor, 15 s at most).
+const waitFor = <T>(read: () => T, done: (value: T) => boolean, what: string): Promise<T> =>
+  vi.waitFor(
+    () => {
+      const value = read();
+      if (!done(value)) throw new Error(`timed out waiting for ${what}`);
+      return value;
+    },
+    { timeout: 15_000, interval: 25 },
+  );
 const eventsAfter = (conversationId: string, count: number) => waitFor(() => eventsOf(conversationId), (events) => events.length >= count, `${count} webhooks of ${conversationId}`);
 const statusesOf = (events: { event: Record<string, any> }[]) => events.map(({ event }) => (event.event_name === 'fin_replied' ? 'replied' : event.status));
 
@@ -258,6 +255,19 @@ describe('hand-off', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(eventsOf('ext-handoff')).toHaveLength(3);
     expect((await conversationOf('ext-handoff')).conversation.parts.at(-1)!.authorType).toBe('customer');
+
+    // A message that was queued behind the turn that handed off (sent while that turn ran) is left to the team too.
+    const queued = await conversationOf('ext-handoff');
+    let answered = 0;
+    const agent = async (): Promise<never> => {
+      answered += 1;
+      throw new Error('the agent must not answer after a hand-off');
+    };
+    const job = { workspaceId: app.workspaceId, finConversationId: queued.id, conversationId: queued.conversationId, partId: queued.conversation.parts.at(-1)!.id, externalId: 'ext-handoff', userId: 'user-handoff', followUpQuestions: true };
+    await runFinTurn({ ...app.deps, answerCustomer: agent }, job);
+    expect(answered).toBe(0);
+    expect(eventsOf('ext-handoff')).toHaveLength(3);
+    expect((await conversationOf('ext-handoff')).status).toBe('escalated');
   });
 });
 

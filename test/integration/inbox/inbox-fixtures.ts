@@ -58,11 +58,13 @@ export interface RecordingSocket {
   close(): void;
 }
 
-export async function openSocket(app: TestApp, options: { cookie?: string; token?: string; origin?: string } = {}): Promise<RecordingSocket> {
+// token: an API token; messengerToken: a messenger session token (the customer's widget).
+export async function openSocket(app: TestApp, options: { cookie?: string; token?: string; messengerToken?: string; origin?: string } = {}): Promise<RecordingSocket> {
   const socket = connectSocket(app.baseUrl, {
     transports: ['websocket'],
     reconnection: false,
     ...(options.token !== undefined && { auth: { token: options.token } }),
+    ...(options.messengerToken !== undefined && { auth: { messenger_token: options.messengerToken } }),
     extraHeaders: { ...(options.cookie !== undefined && { Cookie: options.cookie }), ...(options.origin !== undefined && { Origin: options.origin }) },
   });
   const events: { name: string; payload: any }[] = [];

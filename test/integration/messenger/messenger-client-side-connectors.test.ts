@@ -32,6 +32,9 @@ beforeAll(async () => {
     data: [
       { workspaceId: app.workspaceId, target: 'contact', name: 'account_id', type: 'string', protected: true },
       { workspaceId: app.workspaceId, target: 'contact', name: 'cart_size', type: 'integer' },
+      // Connectors may trust a protected conversation attribute to identify the customer, too.
+      { workspaceId: app.workspaceId, target: 'conversation', name: 'billing_account', type: 'string', protected: true },
+      { workspaceId: app.workspaceId, target: 'conversation', name: 'cart_total', type: 'decimal' },
     ],
   });
   connectorId = Number(
@@ -57,6 +60,13 @@ beforeAll(async () => {
           attribute_mappings: [
             { response_attribute_path: 'items', intercom_attribute_identifier: 'cart_size' },
             { response_attribute_path: 'account_id', intercom_attribute_identifier: 'account_id' },
+          ],
+        },
+        {
+          intercom_object_type: 'conversation',
+          attribute_mappings: [
+            { response_attribute_path: 'total', intercom_attribute_identifier: 'cart_total' },
+            { response_attribute_path: 'account_id', intercom_attribute_identifier: 'billing_account' },
           ],
         },
       ],
@@ -140,6 +150,8 @@ describe('client-side connectors in the messenger', () => {
     // Mapped like an HTTP response, except onto a protected attribute.
     const contact = await app.db.contact.findUniqueOrThrow({ where: { id: customer.contactId } });
     expect(contact.customAttributes).toEqual({ account_id: 'ACC-9', cart_size: 3 });
+    const conversation = await app.db.conversation.findUniqueOrThrow({ where: { id: run.conversationId! } });
+    expect(conversation.customAttributes).toEqual({ cart_total: 42.5 });
   });
 
   it('records a failure reported by the host page as client_side_action_error', async () => {
@@ -166,6 +178,21 @@ describe('client-side connectors in the messenger', () => {
     expect(run.errorMessage).toContain(`did not answer within ${TIMEOUT_MS} ms`);
     expect(run.executionTimeMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
     expect(run.executionTimeMs).toBeLessThan(TIMEOUT_MS + 2000);
+  });
+
+  it('refuses a result larger than the connector allows (max_response_bytes), as for an HTTP body', async () => {
+    const live = { dataConnectorId: connectorId, kind: 'live' as const };
+    await app.db.dataConnectorVersion.updateMany({ where: live, data: { maxResponseBytes: 200 } });
+    try {
+      const customer = await bootCustomer();
+      await widget(customer.token, () => ({ ok: true, result: { total: 1, items: 1, note: 'x'.repeat(300) } }));
+      const { turn, run } = await ask(customer.token, 'What is in my shopping cart?');
+      expect(turn.kind).toBe('handed_off');
+      expect(run).toMatchObject({ success: false, errorType: 'client_side_action_error' });
+      expect(run.errorMessage).toMatch(/returned \d+ bytes, more than the 200 allowed/);
+    } finally {
+      await app.db.dataConnectorVersion.updateMany({ where: live, data: { maxResponseBytes: null } });
+    }
   });
 
   it('rejects a reply that breaks the contract', async () => {

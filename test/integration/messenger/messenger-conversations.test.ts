@@ -1,6 +1,5 @@
 // The customer's side of conversations through the messenger endpoints and a
 // messenger socket: customers see comments only, of their own conversations.
-import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomerMessageEvent } from '../../../server/messenger/messenger-conversations.ts';
 import { createMessengerSession } from '../../../server/messenger/messenger-sessions.ts';
@@ -40,16 +39,7 @@ async function lead() {
   return { token: booted.body.session_token as string, contactId: Number(booted.body.contact.id) };
 }
 
-async function messengerSocket(token: string): Promise<RecordingSocket> {
-  const socket = connectSocket(app.baseUrl, { transports: ['websocket'], reconnection: false, auth: { messenger_token: token } });
-  const events: { name: string; payload: any }[] = [];
-  socket.onAny((name: string, payload: unknown) => events.push({ name, payload }));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return { socket, events, of: (name) => events.filter((e) => e.name === name).map((e) => e.payload), close: () => socket.disconnect() };
-}
+const messengerSocket = (token: string): Promise<RecordingSocket> => openSocket(app, { messengerToken: token });
 
 describe('messenger conversation routes', () => {
   it('starts a conversation, lists it, adds a message and calls the customer-message hook', async () => {

@@ -67,6 +67,8 @@ describe('customer messages', () => {
     expect(askForInputsReply([], [{ name: 'quantity', reason: '"2.5" is not a whole number' }])).toBe(
       'The quantity I have doesn\'t look right ("2.5" is not a whole number). To look that up, could you tell me your quantity?',
     );
+    // An acronym at the start stays upper case ("aPI key" before).
+    expect(askForInputsReply([{ name: 'api_key' }, { name: 'sku' }])).toBe('To look that up, could you tell me your API key and your SKU?');
   });
 
   it('hands off plainly and reports run failures plainly', () => {

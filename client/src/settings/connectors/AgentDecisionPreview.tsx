@@ -4,7 +4,7 @@
 // and the reply. Nothing reaches a customer; the API is only called when the
 // admin ticks "Run it live".
 import { useId, useState, type FormEvent } from 'react';
-import { previewAgentDecision, type AgentPreview, type ContactSummary } from './fin-api.ts';
+import { previewAgentDecision, type AgentPreview, type AgentPreviewToolCall, type ContactSummary } from './fin-api.ts';
 
 interface AgentDecisionPreviewProps {
   contact: ContactSummary | null;
@@ -25,6 +25,19 @@ const SOURCES: Record<AgentPreview['inputs'][number]['source'], string> = {
   context: 'contact / conversation',
   message: 'the message',
   earlier_message: 'an earlier message',
+};
+
+const CALL_STATUSES: Record<AgentPreviewToolCall['status'], string> = {
+  would_run: 'would run (not sent: live run is off)',
+  ran: 'ran',
+  failed: 'failed',
+  needs_confirmation: 'asks the customer to confirm first',
+  invalid_arguments: 'wrong arguments, sent back to the model',
+  refused: 'refused',
+  otp_required: 'needs a one-time code first',
+  unknown_tool: 'unknown tool',
+  handoff: 'hands off to the team',
+  not_run: 'not run',
 };
 
 type State = { status: 'idle' } | { status: 'running' } | { status: 'error'; message: string } | { status: 'done'; result: AgentPreview };
@@ -97,6 +110,12 @@ function DecisionTrace({ result, connectorId }: { result: AgentPreview; connecto
         {result.decision.reason && <> — {result.decision.reason}</>}
       </p>
       <p className="hint">{result.notice}</p>
+      {result.model_error && (
+        <p className="error" role="alert">
+          The language model failed: {result.model_error}
+        </p>
+      )}
+      {result.tool_calls && <ToolCalls calls={result.tool_calls} />}
       <div className="table-scroll">
         <table>
           <caption>Connectors considered</caption>
@@ -173,6 +192,35 @@ function DecisionTrace({ result, connectorId }: { result: AgentPreview; connecto
           <h3>The customer would read</h3>
           <blockquote data-testid="agent-preview-reply">{result.question ?? result.reply}</blockquote>
         </>
+      )}
+    </>
+  );
+}
+
+// Agent 'model': each tool call the language model made, in order.
+function ToolCalls({ calls }: { calls: AgentPreviewToolCall[] }) {
+  return (
+    <>
+      <h3>Tool calls</h3>
+      {calls.length === 0 ? (
+        <p className="hint">The model called no tool.</p>
+      ) : (
+        <ol data-testid="agent-preview-tool-calls">
+          {calls.map((call) => (
+            <li key={call.id}>
+              <code>
+                {call.tool}({JSON.stringify(call.arguments)})
+              </code>{' '}
+              <strong>{CALL_STATUSES[call.status]}</strong>
+              {call.name && <span className="muted"> — “{call.name}”</span>}
+              {call.gate && <span className="muted"> · gate: {call.gate.allowed ? 'allowed' : `refused: ${call.gate.reason ?? 'not allowed'}`}</span>}
+              {call.validation && !call.validation.valid && (
+                <span className="muted"> · {[...call.validation.missing.map((name) => `${name} missing`), ...call.validation.invalid.map((i) => `${i.name}: ${i.reason}`)].join('; ')}</span>
+              )}
+              {call.detail && <div className="hint">{call.detail}</div>}
+            </li>
+          ))}
+        </ol>
       )}
     </>
   );

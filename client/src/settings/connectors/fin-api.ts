@@ -84,6 +84,25 @@ export interface AgentPreview {
   run: null | { execution_result_id: string | null; success: boolean; called_api: boolean; http_status: number | null; error_type: string | null; error_message: string | null; shaped_response: unknown };
   reply: string | null;
   notice: string;
+  // With a language model configured (agent 'model'): the tool calls it made.
+  tool_calls?: AgentPreviewToolCall[];
+  model_reply?: string | null;
+  model_error?: string | null;
+  model_calls?: number;
+}
+
+export interface AgentPreviewToolCall {
+  id: string;
+  tool: string;
+  data_connector_id: string | null;
+  name: string | null;
+  arguments: Record<string, unknown>;
+  validation: { valid: boolean; missing: string[]; invalid: { name: string; reason: string }[] } | null;
+  gate: { allowed: boolean; reason: string | null } | null;
+  status: 'would_run' | 'ran' | 'failed' | 'needs_confirmation' | 'invalid_arguments' | 'refused' | 'otp_required' | 'unknown_tool' | 'handoff' | 'not_run';
+  detail: string | null;
+  request: { method: string; url: string } | null;
+  run: AgentPreview['run'];
 }
 
 export const previewAgentDecision = (body: { message: string; contact_id: string; run_live: boolean; identity_verified: boolean }) =>
