@@ -148,6 +148,29 @@ export interface PreviewSetup {
   connectorRows(scores?: ReadonlyMap<number, { score: number; matchedTerms: string[] }>): AgentPreviewConnector[];
 }
 
+/**
+ * The one call a preview makes when the admin asks for it: the live version
+ * through the pipeline like the builder's test button — no source type, no
+ * conversation, attribute mappings reported but not written.
+ */
+export function runLivePreview(
+  deps: PipelineDeps,
+  run: { workspaceId: number; connectorId: number; contactId: number; inputs: Record<string, ExtractedValue>; customer: { identityVerified: boolean } },
+): Promise<RunOutcome> {
+  return runConnector(deps, {
+    workspaceId: run.workspaceId,
+    connectorId: run.connectorId,
+    version: 'live',
+    source: { type: null, id: null },
+    contactId: run.contactId,
+    conversationId: null,
+    inputs: run.inputs,
+    customer: run.customer,
+    writeAttributes: false,
+    validateMissing: true,
+  });
+}
+
 export async function loadPreviewSetup(deps: PipelineDeps, actor: Actor, input: AgentPreviewInput): Promise<PreviewSetup> {
   const { workspaceId } = actor;
   const contact = await deps.db.contact.findFirst({ where: { id: input.contact_id, workspaceId } });
@@ -227,18 +250,7 @@ export async function previewAgentTurn(deps: PipelineDeps, actor: Actor, input: 
     : null;
   if (input.run_live && chosen && values && (action === 'answer' || action === 'confirm_action')) {
     const version = chosen.candidate.live.version;
-    const outcome = await runConnector(deps, {
-      workspaceId,
-      connectorId: chosen.candidate.live.connectorId,
-      version: 'live',
-      source: { type: null, id: null },
-      contactId: contact.id,
-      conversationId: null,
-      inputs: values,
-      customer,
-      writeAttributes: false,
-      validateMissing: true,
-    });
+    const outcome = await runLivePreview(deps, { workspaceId, connectorId: chosen.candidate.live.connectorId, contactId: contact.id, inputs: values, customer });
     run = runView(outcome);
     reply = outcome.success
       ? composeDataReply(outcome.data, { mode: version.dataTransformationType as ShapingMode, fields: readResponseFields(version) })

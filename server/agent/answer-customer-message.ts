@@ -10,7 +10,6 @@
 import type { Contact, Prisma } from '../db/generated/sqlite/client.ts';
 import { listConnectorsForCustomer, type CustomerConnector } from '../connectors/audiences/list-connectors-for-customer.ts';
 import { readDataInputs, readResponseFields } from '../connectors/connector-version.ts';
-import { checkConnectorGate } from '../connectors/pipeline/connector-gate.ts';
 import type { PipelineDeps } from '../connectors/pipeline/pipeline-deps.ts';
 import type { MessengerRunSession } from '../connectors/pipeline/client-side-function.ts';
 import { runConnector, type RunOutcome } from '../connectors/pipeline/run-connector.ts';
@@ -40,7 +39,7 @@ import { askForInputsReply, composeDataReply, handoffReply, joinWords, plainName
 import { CANCELLED_REPLY, confirmActionQuestion, confirmReaskReply } from './deterministic/confirm-action.ts';
 import type { ExtractedValue, ExtractResult } from './deterministic/extract-inputs.ts';
 import { rankConnectors } from './deterministic/rank-connectors.ts';
-import { logRefusedCall } from './llm/log-refused-call.ts';
+import { checkAgentGate, logRefusedCall } from './llm/log-refused-call.ts';
 
 // The trace is decide-turn.ts's; the language-model agent reads it from here with the turn.
 export type { AgentTrace } from './decide-turn.ts';
@@ -125,15 +124,7 @@ async function refuseOutsideAudience(deps: PipelineDeps, input: AnswerCustomerMe
   const ranking = rankConnectors(trace.message, candidatesOf(outside.map((version) => ({ connectorId: version.dataConnectorId, version, authentication: 'not_required', otpAvailable: false }))));
   if (ranking.decision.kind !== 'confident') return null;
   const version = ranking.decision.pick.connector.live.version;
-  const refusal = await checkConnectorGate(deps.db, {
-    workspaceId: input.workspaceId,
-    version,
-    contact,
-    conversationId: input.conversationId,
-    customer: input.customer,
-    sourceType: 'fin',
-    now: nowOf(deps),
-  });
+  const refusal = await checkAgentGate(deps, { workspaceId: input.workspaceId, version, contact, conversationId: input.conversationId, customer: input.customer });
   if (!refusal) return null;
   const executionResultId = await logRefusedCall(deps, { workspaceId: input.workspaceId, version, conversationId: input.conversationId, contactId: contact.id, errorType: refusal.errorType, errorMessage: refusal.message });
   trace.outcome = { ...trace.outcome, summary: `"${version.name}" matched but is not available to this customer`, executionResultId, success: false, errorType: refusal.errorType };

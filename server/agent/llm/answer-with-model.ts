@@ -14,7 +14,6 @@
 import type { Prisma } from '../../db/generated/sqlite/client.ts';
 import { listConnectorsForCustomer, type CustomerConnector } from '../../connectors/audiences/list-connectors-for-customer.ts';
 import { readDataInputs } from '../../connectors/connector-version.ts';
-import { checkConnectorGate } from '../../connectors/pipeline/connector-gate.ts';
 import type { PipelineDeps } from '../../connectors/pipeline/pipeline-deps.ts';
 import { runConnector, type RunOutcome } from '../../connectors/pipeline/run-connector.ts';
 import { readAttributes } from '../../inbox/conversation-json.ts';
@@ -41,7 +40,7 @@ import { HANDOFF_REPLY, RUN_FAILURE_REPLY } from '../deterministic/compose-reply
 import { CANCELLED_REPLY, confirmActionQuestion, confirmationAnswer, isWriteMethod } from '../deterministic/confirm-action.ts';
 import { ChatModelError, ToolCallArgumentsError, type AssistantToolCall, type ChatMessage, type ChatModel, type ToolCall } from './chat-completions-client.ts';
 import { connectorTools, type ChatTool, type ConnectorTools } from './connector-tools.ts';
-import { logRefusedCall } from './log-refused-call.ts';
+import { checkAgentGate, logRefusedCall } from './log-refused-call.ts';
 import { historyMessages, MAX_HISTORY_MESSAGES, systemPrompt } from './system-prompt.ts';
 import { toolRefusalMessage, toolResultMessage, type ToolMessage } from './tool-result-message.ts';
 import { checkToolArguments, givenValues } from './validate-tool-arguments.ts';
@@ -311,15 +310,7 @@ async function refuseUnofferedTool(ctx: TurnContext, call: ToolCall): Promise<To
   const version = match ? candidates.find((v) => String(v.dataConnectorId) === match[1]) : undefined;
   if (version) {
     const contact = await deps.db.contact.findUnique({ where: { id: ctx.contactId } });
-    const refusal = await checkConnectorGate(deps.db, {
-      workspaceId: input.workspaceId,
-      version,
-      contact,
-      conversationId: input.conversationId,
-      customer: input.customer,
-      sourceType: 'fin',
-      now: nowOf(deps),
-    });
+    const refusal = await checkAgentGate(deps, { workspaceId: input.workspaceId, version, contact, conversationId: input.conversationId, customer: input.customer });
     const errorType = refusal?.errorType ?? 'request_configuration_error';
     const errorMessage = refusal?.message ?? `"${version.name}" was not offered to the AI agent for this customer`;
     const executionResultId = await logRefusedCall(deps, { workspaceId: input.workspaceId, version, conversationId: input.conversationId, contactId: ctx.contactId, errorType, errorMessage });

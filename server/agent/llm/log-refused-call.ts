@@ -2,7 +2,9 @@
 // could run anything (a connector outside the customer's audience, required
 // inputs the model left out, arguments that are not JSON): the run log shows
 // every refusal, and nothing is ever sent to the connector's API.
-import type { DataConnectorVersion } from '../../db/generated/sqlite/client.ts';
+import type { Contact, DataConnectorVersion } from '../../db/generated/sqlite/client.ts';
+import { checkConnectorGate, type GateRefusal } from '../../connectors/pipeline/connector-gate.ts';
+import { nowOf } from '../../inbox/inbox-deps.ts';
 import type { ExecutionErrorType } from '../../connectors/execution-result-view.ts';
 import type { PipelineDeps } from '../../connectors/pipeline/pipeline-deps.ts';
 import { writeExecutionResult } from '../../connectors/pipeline/write-execution-result.ts';
@@ -53,4 +55,12 @@ export async function logRefusedCall(deps: Pick<PipelineDeps, 'db' | 'bus'>, cal
     source_type: 'fin',
   });
   return id;
+}
+
+/** The gate a connector run by the AI agent (`fin`) meets for this customer: its refusal, or null. */
+export function checkAgentGate(
+  deps: Pick<PipelineDeps, 'db' | 'now'>,
+  request: { workspaceId: number; version: DataConnectorVersion; contact: Contact | null; conversationId: number; customer: { identityVerified: boolean } },
+): Promise<GateRefusal | null> {
+  return checkConnectorGate(deps.db, { ...request, sourceType: 'fin', now: nowOf(deps) });
 }

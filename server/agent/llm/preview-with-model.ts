@@ -19,11 +19,11 @@ import type { CustomerConnector } from '../../connectors/audiences/list-connecto
 import type { Actor } from '../../connectors/connector-deps.ts';
 import { coerceInputs } from '../../connectors/pipeline/coerce-inputs.ts';
 import type { PipelineDeps } from '../../connectors/pipeline/pipeline-deps.ts';
-import { runConnector } from '../../connectors/pipeline/run-connector.ts';
 import { contactContext } from '../agent-memory.ts';
 import {
   loadPreviewSetup,
   renderUrl,
+  runLivePreview,
   runView,
   type AgentPreview,
   type AgentPreviewAction,
@@ -182,18 +182,7 @@ export async function previewWithModel(deps: PreviewModelDeps, actor: Actor, inp
     }
 
     if (write) state.confirmed = confirmActionQuestion(version.name, values);
-    const outcome = await runConnector(deps, {
-      workspaceId,
-      connectorId: connector.connectorId,
-      version: 'live',
-      source: { type: null, id: null },
-      contactId: contact.id,
-      conversationId: null,
-      inputs: values,
-      customer,
-      writeAttributes: false,
-      validateMissing: true,
-    });
+    const outcome = await runLivePreview(deps, { workspaceId, connectorId: connector.connectorId, contactId: contact.id, inputs: values, customer });
     entry.run = runView(outcome);
     state.lastRun = entry.run;
     if (outcome.otpAvailable) {
