@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messengerWidgetRoutes } from '../../../server/http/routes/messenger-widget-routes.ts';
@@ -22,16 +23,22 @@ async function serve(app: express.Express): Promise<{ url: string; close: () => 
 
 // A plain conditional GET: fetch() turns a request with If-None-Match into an
 // uncached one (the fetch standard's cache mode), which hides the server's 304.
-const conditionalGet = (url: string, etag: string) =>
-  new Promise<{ status: number; body: string }>((resolve, reject) => {
+const rawGet = (url: string, headers: Record<string, string>) =>
+  new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
     http
-      .get(url, { headers: { 'If-None-Match': etag } }, (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
       })
       .on('error', reject);
   });
+// As a browser revalidates: with the Accept-Encoding it fetched with (fetch() asks for gzip).
+const conditionalGet = async (url: string, etag: string) => {
+  const response = await rawGet(url, { 'If-None-Match': etag, 'Accept-Encoding': 'gzip' });
+  const body = response.headers['content-encoding'] === 'gzip' ? gunzipSync(response.body) : response.body;
+  return { status: response.status, body: body.toString() };
+};
 
 describe('GET /messenger/widget.js', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patchbay-widget-'));
@@ -74,6 +81,26 @@ describe('GET /messenger/widget.js', () => {
     const rebuilt = await conditionalGet(`${server.url}/messenger/widget.js`, etag!);
     expect(rebuilt.status).toBe(200);
     expect(rebuilt.body).toContain('__widget=22');
+  });
+
+  it('sends it gzipped to browsers that accept gzip, with its own ETag, and plain to the others', async () => {
+    const source = `(function(){${'window.__widget = "a fairly repetitive bundle";'.repeat(200)}})();\n`;
+    fs.writeFileSync(file, source);
+    const url = `${server.url}/messenger/widget.js`;
+    const zipped = await rawGet(url, { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(zipped.status).toBe(200);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toContain('Accept-Encoding');
+    expect(zipped.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(gunzipSync(zipped.body).toString()).toBe(source);
+    expect(zipped.body.length).toBeLessThan(source.length / 5);
+    const etag = zipped.headers.etag!;
+    expect((await rawGet(url, { 'Accept-Encoding': 'gzip', 'If-None-Match': etag })).status).toBe(304);
+
+    const plain = await rawGet(url, {});
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toBe(source);
+    expect(plain.headers.etag).not.toBe(etag);
   });
 });
 
