@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { Me } from '../api.ts';
 import { createApiToken, listApiTokens, revokeApiToken, type ApiToken } from './settings-api.ts';
-import { errorsByField, Field, formatTime, LoadError, Loading, RowActionCell, SecretRow, SettingsTableHead, useFailureMessage, useRowAction, useSecretCopy, useSettingsLoad, useUnsavedGuard } from './settings-common.tsx';
+import { errorsByField, Field, FormError, formatTime, LoadError, Loading, RowActionCell, SecretRow, SettingsTableHead, useFailureMessage, useRowAction, useSecretCopy, useSettingsLoad, useUnsavedGuard } from './settings-common.tsx';
 import './settings-pages.css';
 
 export function ApiTokensPage({ me, onUnauthorized }: { me?: Me; onUnauthorized?(message: string): void }) {
@@ -86,11 +86,7 @@ export function ApiTokensPage({ me, onUnauthorized }: { me?: Me; onUnauthorized?
       {canEdit && (
         <form className="settings-form" onSubmit={(e) => void create(e)} aria-labelledby={`${baseId}-form-heading`} noValidate>
           <h2 id={`${baseId}-form-heading`}>Create a token</h2>
-          {errors['']?.length ? (
-            <p className="error" role="alert">
-              {errors[''].join(' ')}
-            </p>
-          ) : null}
+          <FormError errors={errors['']} />
           <Field id={`${baseId}-name`} label="Token name" field="name" errors={errors.name} hint="Say who uses it, e.g. “Billing sync” or “Zapier”.">
             {(props) => <input {...props} value={name} maxLength={100} autoComplete="off" onChange={(e) => setName(e.target.value)} />}
           </Field>

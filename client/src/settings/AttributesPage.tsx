@@ -11,7 +11,7 @@ import {
   type AttributeDefinition,
   type AttributeTarget,
 } from './settings-api.ts';
-import { Field, FieldError, FormActions, LoadError, Loading, RowActionCell, SettingsTableHead, useFailureMessage, useFormSave, useRowAction, useSettingsLoad, useUnsavedGuard } from './settings-common.tsx';
+import { CheckboxField, Field, FormActions, FormError, LoadError, Loading, RowActionCell, sameDraft, SettingsTableHead, useFailureMessage, useFormSave, useRowAction, useSettingsLoad, useUnsavedGuard } from './settings-common.tsx';
 import './settings-pages.css';
 
 interface Draft {
@@ -29,7 +29,6 @@ const typeLabel = (type: AttributeDataType) => ATTRIBUTE_DATA_TYPES.find((t) => 
 const pluralOf = (target: AttributeTarget) => ATTRIBUTE_TARGETS.find((t) => t.value === target)?.plural ?? target;
 
 const draftOf = (d: AttributeDefinition): Draft => ({ target: d.target, name: d.name, label: d.label ?? '', description: d.description ?? '', data_type: d.data_type, protected: d.protected });
-const sameDraft = (a: Draft, b: Draft) => FIELDS.every((f) => a[f] === b[f]);
 
 export function AttributesPage({ me, onUnauthorized }: { me?: Me; onUnauthorized?(message: string): void }) {
   const canEdit = !me || me.role === 'admin';
@@ -123,11 +122,7 @@ export function AttributesPage({ me, onUnauthorized }: { me?: Me; onUnauthorized
       {editor && draft && (
         <form ref={formRef} className="settings-form" onSubmit={(e) => void save(e)} aria-labelledby={`${baseId}-form-heading`} data-testid="attribute-form" noValidate>
           <h2 id={`${baseId}-form-heading`}>{editor.mode === 'create' ? 'New custom attribute' : `Edit “${editor.definition.name}”`}</h2>
-          {errors['']?.length ? (
-            <p className="error" role="alert" tabIndex={-1}>
-              {errors[''].join(' ')}
-            </p>
-          ) : null}
+          <FormError errors={errors['']} />
           <div className="settings-fields">
             <Field id={`${baseId}-target`} label="Applies to" field="target" errors={errors.target}>
               {(props) =>
@@ -177,24 +172,15 @@ export function AttributesPage({ me, onUnauthorized }: { me?: Me; onUnauthorized
           <Field id={`${baseId}-description`} label="Description (optional)" field="description" errors={errors.description}>
             {(props) => <textarea {...props} rows={2} value={draft.description} onChange={(e) => set('description', e.target.value)} />}
           </Field>
-          <div className="field">
-            <label className="checkbox" htmlFor={`${baseId}-protected`}>
-              <input
-                id={`${baseId}-protected`}
-                type="checkbox"
-                data-field="protected"
-                checked={draft.protected}
-                aria-describedby={`${baseId}-protected-hint`}
-                onChange={(e) => set('protected', e.target.checked)}
-              />
-              Protected
-            </label>
-            <p id={`${baseId}-protected-hint`} className="field-hint">
-              Only a verified messenger identity (signed JWT) or the admin API can set a protected attribute, so customers cannot change it from the browser.
-              Connectors whose requests use it are safer with it protected.
-            </p>
-            <FieldError errors={errors.protected} />
-          </div>
+          <CheckboxField
+            id={`${baseId}-protected`}
+            label="Protected"
+            field="protected"
+            checked={draft.protected}
+            errors={errors.protected}
+            hint="Only a verified messenger identity (signed JWT) or the admin API can set a protected attribute, so customers cannot change it from the browser. Connectors whose requests use it are safer with it protected."
+            onChange={(checked) => set('protected', checked)}
+          />
           <FormActions saving={saving} label={editor.mode === 'create' ? 'Create attribute' : 'Save changes'} onCancel={close} />
         </form>
       )}

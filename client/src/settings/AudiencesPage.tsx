@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { Me } from '../api.ts';
 import { ATTRIBUTE_OPERATORS, describeRules, newRow, rowsFromRules, rulesFromRows, STANDARD_ATTRIBUTES, type PredicateKind, type RuleRow, type RulesDraft } from './audience-rules-draft.ts';
 import { createAudience, deleteAudience, listAttributeDefinitions, listAudiences, updateAudience, type AttributeDefinition, type Audience, type AudienceRules } from './settings-api.ts';
-import { Field, FormActions, LoadError, Loading, RowActionCell, SettingsTableHead, useFailureMessage, useFormSave, useRowAction, useSettingsLoad, useUnsavedGuard } from './settings-common.tsx';
+import { Field, FormError, FormActions, LoadError, Loading, RowActionCell, SettingsTableHead, useFailureMessage, useFormSave, useRowAction, useSettingsLoad, useUnsavedGuard } from './settings-common.tsx';
 import './settings-pages.css';
 
 interface Draft {
@@ -128,11 +128,7 @@ export function AudiencesPage({ me, onUnauthorized }: { me?: Me; onUnauthorized?
       {editor && draft && (
         <form ref={formRef} className="settings-form" onSubmit={(e) => void save(e)} aria-labelledby={`${baseId}-form-heading`} data-testid="audience-form" noValidate>
           <h2 id={`${baseId}-form-heading`}>{editor.audience ? `Edit “${editor.audience.name}”` : 'New audience'}</h2>
-          {errors['']?.length ? (
-            <p className="error" role="alert" tabIndex={-1}>
-              {errors[''].join(' ')}
-            </p>
-          ) : null}
+          <FormError errors={errors['']} />
           <div className="settings-fields">
             <Field id={`${baseId}-name`} label="Name" field="name" errors={errors.name}>
               {(props) => <input {...props} value={draft.name} maxLength={255} onChange={(e) => setDraft({ ...draft, name: e.target.value })} />}

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { Me } from '../api.ts';
 import { createAuthToken, deleteAuthToken, listAuthTokens, type AuthToken, type AuthTokenKind, type AuthTokenWrite } from './settings-api.ts';
-import { Field, FormActions, formatTime, LoadError, Loading, RowActionCell, SettingsTableHead, useFailureMessage, useFormSave, useRowAction, useSettingsLoad, useUnsavedGuard } from './settings-common.tsx';
+import { Field, FormError, FormActions, formatTime, LoadError, Loading, RowActionCell, sameDraft, SettingsTableHead, useFailureMessage, useFormSave, useRowAction, useSettingsLoad, useUnsavedGuard } from './settings-common.tsx';
 import './settings-pages.css';
 
 interface Draft {
@@ -68,7 +68,7 @@ export function AuthTokensPage({ me, onUnauthorized }: { me?: Me; onUnauthorized
   const { errors, setErrors, saving, formRef, submit } = useFormSave(fail, FIELDS);
   const [status, setStatus] = useState('');
 
-  const dirty = draft !== null && (Object.keys(EMPTY) as (keyof Draft)[]).some((k) => draft[k] !== EMPTY[k]);
+  const dirty = draft !== null && !sameDraft(draft, EMPTY);
   useUnsavedGuard(dirty, 'You have not saved this auth token. Leave without saving?');
 
   const opened = draft !== null;
@@ -130,11 +130,7 @@ export function AuthTokensPage({ me, onUnauthorized }: { me?: Me; onUnauthorized
       {draft && (
         <form ref={formRef} className="settings-form" onSubmit={(e) => void save(e)} aria-labelledby={`${baseId}-form-heading`} data-testid="auth-token-form" noValidate>
           <h2 id={`${baseId}-form-heading`}>New auth token</h2>
-          {errors['']?.length ? (
-            <p className="error" role="alert" tabIndex={-1}>
-              {errors[''].join(' ')}
-            </p>
-          ) : null}
+          <FormError errors={errors['']} />
           <div className="settings-fields">
             <Field id={`${baseId}-name`} label="Name" field="name" errors={errors.name} hint="Unique in the workspace, e.g. Stripe.">
               {(props) => <input {...props} value={draft.name} maxLength={100} autoComplete="off" onChange={(e) => set('name', e.target.value)} />}

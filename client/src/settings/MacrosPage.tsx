@@ -6,6 +6,7 @@ import { deleteMacro, listAllDataConnectors, listAllMacros, type Macro } from '.
 import { draftFromMacro, emptyDraft, type MacroDraft } from './macros/macro-draft.ts';
 import { MacroEditor, type Loadable } from './macros/MacroEditor.tsx';
 import { formatTime, LoadError, Loading, useFailureMessage, useSettingsLoad, useUnsavedGuard } from './settings-common.tsx';
+import './settings-pages.css';
 import './macros/macros-page.css';
 
 interface MacrosPageProps {
@@ -125,7 +126,7 @@ export function MacrosPage({ me, onUnauthorized }: MacrosPageProps) {
   }
 
   return (
-    <section className="macros-page" aria-labelledby="macros-heading">
+    <section className="settings-page macros-page" aria-labelledby="macros-heading">
       <div className="page-header">
         <h1 id="macros-heading" ref={headingRef} tabIndex={-1}>
           Macros
@@ -142,7 +143,7 @@ export function MacrosPage({ me, onUnauthorized }: MacrosPageProps) {
       </p>
       {!canEdit && <p className="notice">Only admins can create or change macros. You can see the macros visible to you.</p>}
 
-      <p className="macros-status" role="status">
+      <p className="settings-status" role="status">
         {status}
       </p>
 

@@ -9,17 +9,17 @@ import {
   type MessengerSecurity,
 } from './settings-api.ts';
 import {
+  CheckboxField,
   Field,
-  FieldError,
+  FormError,
   LoadError,
   Loading,
   SaveOrDiscard,
   SecretRow,
-  sameDraft,
   useFailureMessage,
   useFormSave,
   useSecretCopy,
-  useSettingsLoad,
+  useSettingsDraft,
   useUnsavedGuard,
 } from './settings-common.tsx';
 import './settings-pages.css';
@@ -48,8 +48,7 @@ export function MessengerSecurityPage({ me, onUnauthorized }: { me?: Me; onUnaut
   const canEdit = !me || me.role === 'admin';
   const fail = useFailureMessage(onUnauthorized);
   const baseId = useId();
-  const [draft, setDraft] = useState<Draft | null>(null);
-  const { errors, setErrors, saving, formRef, submit } = useFormSave(fail, FIELDS);
+  const { errors, setErrors, saving, formRef, focusField, submit } = useFormSave(fail, FIELDS);
   const [status, setStatus] = useState('');
   const [secret, setSecret] = useState<{ value: string; previousValid: boolean } | null>(null);
   const secretCopy = useSecretCopy(secret?.value ?? null);
@@ -57,17 +56,8 @@ export function MessengerSecurityPage({ me, onUnauthorized }: { me?: Me; onUnaut
   const [rotationBusy, setRotationBusy] = useState(false);
   const [rotationError, setRotationError] = useState<string | null>(null);
   const [confirmingFinish, setConfirmingFinish] = useState(false);
-  const [load, setLoad, reload] = useSettingsLoad(async (signal) => {
-    const settings = await getMessengerSecurity(signal);
-    setDraft(draftOf(settings));
-    return { settings };
-  }, fail);
-
-  const settings = load.status === 'ready' ? load.settings : null;
-  const dirty = settings !== null && draft !== null && !sameDraft(draft, draftOf(settings));
+  const { load, setLoad, reload, settings, draft, setDraft, dirty, set, saved } = useSettingsDraft(getMessengerSecurity, draftOf, fail);
   useUnsavedGuard(dirty || (secret !== null && copied !== 'copied'), 'You have unsaved changes (or a new secret you have not copied, which cannot be shown again). Leave anyway?');
-
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => (d ? { ...d, [key]: value } : d));
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -75,20 +65,20 @@ export function MessengerSecurityPage({ me, onUnauthorized }: { me?: Me; onUnaut
     const minutes = Number(draft.lifetimeMinutes);
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > 10080) {
       setErrors({ jwt_max_lifetime_seconds: ['Must be a whole number of minutes from 1 to 10080 (7 days).'] });
-      formRef.current?.querySelector<HTMLElement>('[data-field="jwt_max_lifetime_seconds"]')?.focus();
+      focusField('jwt_max_lifetime_seconds');
       return;
     }
     await submit(async () => {
-      const saved = await updateMessengerSecurity({
-        algorithm: draft.algorithm,
-        jwks_url: draft.jwksUrl.trim() || null,
-        issuer: draft.issuer.trim() || null,
-        audience: draft.audience.trim() || null,
-        identity_verification_enforced: draft.enforced,
-        jwt_max_lifetime_seconds: minutes * 60,
-      });
-      setLoad({ status: 'ready', settings: saved });
-      setDraft(draftOf(saved));
+      saved(
+        await updateMessengerSecurity({
+          algorithm: draft.algorithm,
+          jwks_url: draft.jwksUrl.trim() || null,
+          issuer: draft.issuer.trim() || null,
+          audience: draft.audience.trim() || null,
+          identity_verification_enforced: draft.enforced,
+          jwt_max_lifetime_seconds: minutes * 60,
+        }),
+      );
       setStatus('Saved the messenger security settings.');
     });
   }
@@ -211,11 +201,7 @@ export function MessengerSecurityPage({ me, onUnauthorized }: { me?: Me; onUnaut
 
           <form ref={formRef} className="settings-form" onSubmit={(e) => void save(e)} aria-labelledby={`${baseId}-form-heading`} noValidate>
             <h2 id={`${baseId}-form-heading`}>Verification</h2>
-            {errors['']?.length ? (
-              <p className="error" role="alert" tabIndex={-1}>
-                {errors[''].join(' ')}
-              </p>
-            ) : null}
+            <FormError errors={errors['']} />
             <div className="settings-fields">
               <Field id={`${baseId}-algorithm`} label="Algorithm" field="algorithm" errors={errors.algorithm} hint="HS256 uses the signing secret above; RS256 and ES256 use your public keys.">
                 {(props) => (
@@ -253,25 +239,16 @@ export function MessengerSecurityPage({ me, onUnauthorized }: { me?: Me; onUnaut
                 {(props) => <input {...props} inputMode="numeric" value={draft.lifetimeMinutes} readOnly={!canEdit} onChange={(e) => set('lifetimeMinutes', e.target.value)} />}
               </Field>
             </div>
-            <div className="field">
-              <label className="checkbox" htmlFor={`${baseId}-enforced`}>
-                <input
-                  id={`${baseId}-enforced`}
-                  type="checkbox"
-                  data-field="identity_verification_enforced"
-                  checked={draft.enforced}
-                  disabled={!canEdit}
-                  aria-invalid={errors.identity_verification_enforced ? true : undefined}
-                  aria-describedby={`${baseId}-enforced-hint${errors.identity_verification_enforced ? ` ${baseId}-enforced-error` : ''}`}
-                  onChange={(e) => set('enforced', e.target.checked)}
-                />
-                Enforce identity verification
-              </label>
-              <p id={`${baseId}-enforced-hint`} className="field-hint">
-                When on, the messenger refuses users who claim an identity without a valid token. Turn it on once every page that boots the messenger sends one.
-              </p>
-              <FieldError id={`${baseId}-enforced-error`} errors={errors.identity_verification_enforced} />
-            </div>
+            <CheckboxField
+              id={`${baseId}-enforced`}
+              label="Enforce identity verification"
+              field="identity_verification_enforced"
+              checked={draft.enforced}
+              disabled={!canEdit}
+              errors={errors.identity_verification_enforced}
+              hint="When on, the messenger refuses users who claim an identity without a valid token. Turn it on once every page that boots the messenger sends one."
+              onChange={(checked) => set('enforced', checked)}
+            />
             {canEdit && (
               <SaveOrDiscard
                 saving={saving}

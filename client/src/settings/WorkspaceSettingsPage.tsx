@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { Me } from '../api.ts';
-import { Field, LoadError, Loading, SaveOrDiscard, sameDraft, useFailureMessage, useFormSave, useSettingsLoad, useUnsavedGuard } from './settings-common.tsx';
+import { Field, FormError, LoadError, Loading, SaveOrDiscard, useFailureMessage, useFormSave, useSettingsDraft, useUnsavedGuard } from './settings-common.tsx';
 import { getWorkspaceSettings, previewOtpSubject, updateWorkspaceSettings, type WorkspaceSettings } from './workspace-settings-api.ts';
 import './settings-pages.css';
 
@@ -24,20 +24,10 @@ export function WorkspaceSettingsPage({ me, onUnauthorized }: { me?: Me; onUnaut
   const canEdit = !me || me.role === 'admin';
   const fail = useFailureMessage(onUnauthorized);
   const baseId = useId();
-  const [draft, setDraft] = useState<Draft | null>(null);
   const { errors, setErrors, saving, formRef, focusField, submit } = useFormSave(fail, FIELDS);
   const [status, setStatus] = useState('');
-  const [load, setLoad, reload] = useSettingsLoad(async (signal) => {
-    const settings = await getWorkspaceSettings(signal);
-    setDraft(draftOf(settings));
-    return { settings };
-  }, fail);
-
-  const settings = load.status === 'ready' ? load.settings : null;
-  const dirty = settings !== null && draft !== null && !sameDraft(draft, draftOf(settings));
+  const { load, reload, settings, draft, setDraft, dirty, set, saved } = useSettingsDraft(getWorkspaceSettings, draftOf, fail);
   useUnsavedGuard(dirty, 'You have unsaved changes to the workspace settings. Leave anyway?');
-
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => (d ? { ...d, [key]: value } : d));
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -49,14 +39,14 @@ export function WorkspaceSettingsPage({ me, onUnauthorized }: { me?: Me; onUnaut
       return;
     }
     await submit(async () => {
-      const saved = await updateWorkspaceSettings({
-        log_retention_days: days,
-        otp_email_sender_name: draft.senderName.trim() || null,
-        otp_email_subject: draft.subject.trim() || null,
-        otp_email_intro: draft.intro.trim() || null,
-      });
-      setLoad({ status: 'ready', settings: saved });
-      setDraft(draftOf(saved));
+      saved(
+        await updateWorkspaceSettings({
+          log_retention_days: days,
+          otp_email_sender_name: draft.senderName.trim() || null,
+          otp_email_subject: draft.subject.trim() || null,
+          otp_email_intro: draft.intro.trim() || null,
+        }),
+      );
       setStatus('Saved the workspace settings.');
     });
   }
@@ -80,11 +70,7 @@ export function WorkspaceSettingsPage({ me, onUnauthorized }: { me?: Me; onUnaut
 
       {settings && draft && (
         <form ref={formRef} className="settings-form" onSubmit={(e) => void save(e)} aria-labelledby={`${baseId}-heading`} noValidate data-testid="workspace-settings-form">
-          {errors['']?.length ? (
-            <p className="error" role="alert" tabIndex={-1}>
-              {errors[''].join(' ')}
-            </p>
-          ) : null}
+          <FormError errors={errors['']} />
 
           <h2 id={`${baseId}-logs-heading`}>Log retention</h2>
           <div className="settings-fields">

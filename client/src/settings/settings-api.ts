@@ -97,19 +97,6 @@ export const deleteAuthToken = (id: string) => apiRequest<{ id: string; deleted:
 
 export type MessengerJwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
 
-export interface MessengerSecurity {
-  type: 'messenger_security';
-  secret_set: boolean;
-  previous_secret_set: boolean;
-  jwks_url: string | null;
-  algorithm: MessengerJwtAlgorithm;
-  issuer: string | null;
-  audience: string | null;
-  identity_verification_enforced: boolean;
-  jwt_max_lifetime_seconds: number;
-  rejection_counts: Record<string, number>;
-}
-
 export interface MessengerSecurityWrite {
   jwks_url: string | null;
   algorithm: MessengerJwtAlgorithm;
@@ -117,6 +104,13 @@ export interface MessengerSecurityWrite {
   audience: string | null;
   identity_verification_enforced: boolean;
   jwt_max_lifetime_seconds: number;
+}
+
+export interface MessengerSecurity extends MessengerSecurityWrite {
+  type: 'messenger_security';
+  secret_set: boolean;
+  previous_secret_set: boolean;
+  rejection_counts: Record<string, number>;
 }
 
 export const getMessengerSecurity = (signal?: AbortSignal) => apiRequest<MessengerSecurity>('/messenger_security', { signal });
@@ -141,20 +135,17 @@ export const listOutbox = (startingAfter?: string, signal?: AbortSignal) =>
 // Audience rules as the server defines them (server/connectors/audiences/audience-rules.ts).
 export type AudienceRules = { all: unknown[] } | { any: unknown[] };
 
-export interface Audience {
-  type: 'audience';
-  id: string;
-  name: string;
-  description: string | null;
-  rules: AudienceRules;
-  created_at: string;
-  updated_at: string;
-}
-
 export interface AudienceWrite {
   name: string;
   description: string | null;
   rules: AudienceRules;
+}
+
+export interface Audience extends AudienceWrite {
+  type: 'audience';
+  id: string;
+  created_at: string;
+  updated_at: string;
 }
 
 export const listAudiences = (signal?: AbortSignal) => apiRequest<{ type: 'list'; data: Audience[] }>('/audiences', { signal });

@@ -286,6 +286,32 @@ export function useFormSave(fail: (error: unknown) => string | null, fields: rea
 // A draft edited from the values the server sent, flat (every key compared with ===).
 export const sameDraft = <D extends object>(a: D, b: D) => (Object.keys(a) as (keyof D)[]).every((k) => a[k] === b[k]);
 
+// A settings object edited in place: loaded on mount with its draft, dirty while the draft
+// differs from what the server sent; `saved` shows what the server answered to a save.
+export function useSettingsDraft<S extends object, D extends object>(
+  get: (signal?: AbortSignal) => Promise<S>,
+  draftOf: (settings: S) => D,
+  fail: (error: unknown) => string | null,
+) {
+  const [draft, setDraft] = useState<D | null>(null);
+  const [load, setLoad, reload] = useSettingsLoad<{ settings: S }>(async (signal) => {
+    const settings = await get(signal);
+    setDraft(draftOf(settings));
+    return { settings };
+  }, fail);
+
+  const settings = load.status === 'ready' ? load.settings : null;
+  const dirty = settings !== null && draft !== null && !sameDraft(draft, draftOf(settings));
+  const set = <K extends keyof D>(key: K, value: D[K]) => setDraft((d) => (d ? { ...d, [key]: value } : d));
+
+  function saved(next: S) {
+    setLoad({ status: 'ready', settings: next });
+    setDraft(draftOf(next));
+  }
+
+  return { load, setLoad, reload, settings, draft, setDraft, dirty, set, saved };
+}
+
 // A one-time secret shown in a read-only input: selected when it appears, and copied on request
 // (without clipboard permission it stays selected for Ctrl+C).
 export function useSecretCopy(secret: string | null) {
@@ -317,6 +343,58 @@ export function FieldError({ id, errors }: { id?: string; errors: string[] | und
       {errors.join(' ')}
     </p>
   ) : null;
+}
+
+// The server errors that name no field, at the top of a form (useFormSave focuses it).
+export function FormError({ errors }: { errors: string[] | undefined }) {
+  return errors?.length ? (
+    <p className="error" role="alert" tabIndex={-1}>
+      {errors.join(' ')}
+    </p>
+  ) : null;
+}
+
+// A checkbox with its label beside it, a hint and its server errors under it.
+export function CheckboxField({
+  id,
+  label,
+  field,
+  checked,
+  disabled,
+  errors = [],
+  hint,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  field: string;
+  checked: boolean;
+  disabled?: boolean;
+  errors?: string[] | undefined;
+  hint: ReactNode;
+  onChange(checked: boolean): void;
+}) {
+  return (
+    <div className="field">
+      <label className="checkbox" htmlFor={id}>
+        <input
+          id={id}
+          type="checkbox"
+          data-field={field}
+          checked={checked}
+          disabled={disabled}
+          aria-invalid={errors.length ? true : undefined}
+          aria-describedby={`${id}-hint${errors.length ? ` ${id}-error` : ''}`}
+          onChange={(e) => onChange(e.target.checked)}
+        />
+        {label}
+      </label>
+      <p id={`${id}-hint`} className="field-hint">
+        {hint}
+      </p>
+      <FieldError id={`${id}-error`} errors={errors} />
+    </div>
+  );
 }
 
 // Save and Cancel under a form.

@@ -1,20 +1,16 @@
 import { apiRequest } from '../api.ts';
 
-export interface WorkspaceSettings {
-  type: 'workspace_settings';
-  workspace_name: string;
-  log_retention_days: number;
-  otp_email_sender_name: string | null;
-  otp_email_subject: string | null;
-  otp_email_intro: string | null;
-  default_otp_email_subject: string;
-}
-
 export interface WorkspaceSettingsWrite {
   log_retention_days: number;
   otp_email_sender_name: string | null;
   otp_email_subject: string | null;
   otp_email_intro: string | null;
+}
+
+export interface WorkspaceSettings extends WorkspaceSettingsWrite {
+  type: 'workspace_settings';
+  workspace_name: string;
+  default_otp_email_subject: string;
 }
 
 export const getWorkspaceSettings = (signal?: AbortSignal) => apiRequest<WorkspaceSettings>('/workspace_settings', { signal });

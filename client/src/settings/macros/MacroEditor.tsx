@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { ApiError, type DataConnectorSummary } from '../../api.ts';
 import type { Admin } from '../../inbox/inbox-api.ts';
 import {
@@ -9,6 +9,7 @@ import {
   type Macro,
   type MacroActionType,
 } from '../../command-palette/palette-api.ts';
+import { Field, FieldError } from '../settings-common.tsx';
 import { ACTION_TYPES, actionTypeLabel, emptyAction, inputFromDraft, newKey, sameMacro, type DraftAction, type InputRow, type MacroDraft } from './macro-draft.ts';
 
 export type Loadable<T> = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; items: T[] };
@@ -243,13 +244,13 @@ export function MacroEditor({ macroId, initial, connectors, admins, onRetryLists
             <input type="radio" name={`${baseId}-visibility`} checked={draft.visibleTo === 'me'} onChange={() => setDraft({ ...draft, visibleTo: 'me' })} />
             Only me
           </label>
-          <FieldErrors id={`${baseId}-visibility-error`} errors={problemsFor('visible_to')} />
+          <FieldError id={`${baseId}-visibility-error`} errors={problemsFor('visible_to')} />
         </fieldset>
 
         <fieldset className="macro-steps" data-field="actions">
           <legend>Steps</legend>
           <p className="hint">The steps run in this order when an agent applies the macro. If one fails, the macro stops there; earlier steps stay done.</p>
-          <FieldErrors id={`${baseId}-actions-error`} errors={problemsFor('actions')} />
+          <FieldError id={`${baseId}-actions-error`} errors={problemsFor('actions')} />
           {draft.actions.length === 0 ? (
             <p className="muted">No steps yet. Add one below.</p>
           ) : (
@@ -296,7 +297,7 @@ export function MacroEditor({ macroId, initial, connectors, admins, onRetryLists
                     onChooseConnector={(id) => chooseConnector(action, id)}
                     onRetryLists={onRetryLists}
                   />
-                  <FieldErrors id={`${baseId}-${action.key}-errors`} errors={stepProblems(index, action)} />
+                  <FieldError id={`${baseId}-${action.key}-errors`} errors={stepProblems(index, action)} />
                 </li>
               ))}
             </ol>
@@ -384,45 +385,6 @@ function findField(form: HTMLFormElement, field: string): HTMLElement | null {
     if (cut < 0) return null;
     path = path.slice(0, cut);
   }
-}
-
-interface ControlProps {
-  id: string;
-  'aria-invalid'?: boolean;
-  'aria-describedby'?: string;
-  'data-field': string;
-}
-
-function Field({ id, label, errors, field, hint, children }: { id: string; label: string; errors: string[]; field: string; hint?: string; children(props: ControlProps): ReactNode }) {
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint ? hintId : null, errors.length ? errorId : null].filter(Boolean).join(' ');
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children({
-        id,
-        'data-field': field,
-        ...(errors.length ? { 'aria-invalid': true } : {}),
-        ...(describedBy ? { 'aria-describedby': describedBy } : {}),
-      })}
-      {hint && (
-        <p id={hintId} className="field-hint">
-          {hint}
-        </p>
-      )}
-      <FieldErrors id={errorId} errors={errors} />
-    </div>
-  );
-}
-
-function FieldErrors({ id, errors }: { id: string; errors: string[] }) {
-  if (errors.length === 0) return null;
-  return (
-    <p id={id} className="field-error">
-      {errors.join(' ')}
-    </p>
-  );
 }
 
 interface StepFieldsProps {
@@ -635,7 +597,7 @@ function ConnectorStep({
                   >
                     Remove
                   </button>
-                  <FieldErrors id={errorId} errors={rowErrors} />
+                  <FieldError id={errorId} errors={rowErrors} />
                 </li>
               );
             })}
