@@ -107,7 +107,7 @@ interface SignedInProps {
 function SignedIn({ me, signingOut, signOutError, onSignOut, onUnauthorized }: SignedInProps) {
   const pathname = usePathname();
   const route = parseRoute(pathname);
-  const { socket, status, syncCount } = useInboxSocket(true);
+  const { socket, status, syncCount } = useInboxSocket();
 
   useEffect(() => {
     if (pathname === '/' || pathname === '') navigate('/inbox', { replace: true });

@@ -62,7 +62,6 @@ function errorFromResponse(response: Response, body: unknown): ApiError {
   if (body && typeof body === 'object' && (body as { type?: unknown }).type === 'error.list') {
     const { errors, request_id } = body as { errors?: unknown; request_id?: unknown };
     const items = Array.isArray(errors) ? (errors as ErrorItem[]) : [];
-    const messages = items.map((e) => (typeof e.message === 'string' ? e.message : '')).filter(Boolean);
     const code = typeof items[0]?.code === 'string' ? items[0].code : 'error';
     const named = items
       .filter((e) => typeof e.message === 'string' && e.message)
@@ -71,7 +70,7 @@ function errorFromResponse(response: Response, body: unknown): ApiError {
         message: e.message as string,
         ...(typeof e.field === 'string' ? { field: e.field } : {}),
       }));
-    if (messages.length > 0) return new ApiError(response.status, code, messages.join('; '), typeof request_id === 'string' ? request_id : null, wait, named);
+    if (named.length > 0) return new ApiError(response.status, code, named.map((e) => e.message).join('; '), typeof request_id === 'string' ? request_id : null, wait, named);
   }
   return new ApiError(response.status, 'http_error', fallbackMessage(response.status), null, wait);
 }

@@ -65,7 +65,6 @@ export class MessengerWidget {
     typing: HTMLDivElement;
     alert: HTMLDivElement;
     input: HTMLTextAreaElement;
-    send: HTMLButtonElement;
     newConversation: HTMLButtonElement;
   };
   private socket: Socket | null = null;
@@ -202,6 +201,11 @@ export class MessengerWidget {
     saveSession(this.base.href, o.workspace_id, { token: answer.session_token, anonymous_id: answer.contact.anonymous_id, user_key: userKey });
   }
 
+  // A new session for the same person, after the server ended the current one.
+  private reboot(): Promise<void> {
+    return this.boot(userKeyOf(this.options), loadSession(this.base.href, this.options.workspace_id));
+  }
+
   // Runs a call; when the session has ended meanwhile, boots again and retries once.
   private async withSession<T>(call: () => Promise<T>): Promise<T> {
     await this.whenReady();
@@ -209,7 +213,7 @@ export class MessengerWidget {
       return await call();
     } catch (error) {
       if (!(error instanceof MessengerApiError && error.sessionInvalid)) throw error;
-      await this.boot(userKeyOf(this.options), loadSession(this.base.href, this.options.workspace_id));
+      await this.reboot();
       this.socket?.disconnect().connect();
       return call();
     }
@@ -256,7 +260,7 @@ export class MessengerWidget {
       this.setStatus('Reconnecting…');
       // A refused handshake is not retried by socket.io: the session ended, so boot again.
       if (/unauthorized/i.test(error.message) && !socket.active) {
-        void this.boot(userKeyOf(this.options), loadSession(this.base.href, this.options.workspace_id))
+        void this.reboot()
           .then(() => socket.connect())
           .catch(() => setTimeout(() => !this.destroyed && socket.connect(), 5_000));
       }
@@ -475,7 +479,7 @@ export class MessengerWidget {
       }
     });
     shadow.append(style, root);
-    return { launcher, panel, status, log, empty, typing, alert, input, send, newConversation };
+    return { launcher, panel, status, log, empty, typing, alert, input, newConversation };
   }
 
   private setStatus(text: string) {
@@ -572,7 +576,7 @@ export class MessengerWidget {
       }
       children.push(form.element);
     }
-    if (part.action?.type === 'confirm_action' && state.confirmOpen) {
+    if (state.confirmOpen) {
       children.push(
         h('div', { class: 'pb-action', 'data-action': 'confirm_action' }, [
           h('div', { class: 'pb-row' }, [

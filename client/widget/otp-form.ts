@@ -13,7 +13,6 @@ export class OtpForm {
   private verified = false;
   private busy = false;
   private error: string | null = null;
-  private attemptsLeft: number | null = null;
   private readonly inputId = `pb-otp-${++formCount}`;
   private input: HTMLInputElement | null = null;
 
@@ -31,7 +30,6 @@ export class OtpForm {
     this.render();
     try {
       this.challenge = await this.api.requestOtp(this.conversationId);
-      this.attemptsLeft = this.challenge.attempts_left;
     } catch (error) {
       this.error = messageOf(error);
     } finally {
@@ -53,7 +51,7 @@ export class OtpForm {
       if (error instanceof MessengerApiError && error.code === 'otp_already_verified') this.verified = true;
       else {
         this.error = messageOf(error);
-        if (error instanceof MessengerApiError && error.details.attempts_left !== undefined) this.attemptsLeft = error.details.attempts_left;
+        if (error instanceof MessengerApiError && error.details.attempts_left !== undefined) this.challenge = { ...this.challenge, attempts_left: error.details.attempts_left };
         if (error instanceof MessengerApiError && error.details.expires_at) this.challenge = { ...this.challenge, expires_at: error.details.expires_at };
       }
     } finally {
@@ -87,7 +85,7 @@ export class OtpForm {
         autocomplete: 'one-time-code',
         maxlength: '10',
         'aria-describedby': `${this.inputId}-hint`,
-        disabled: this.busy || this.attemptsLeft === 0,
+        disabled: this.busy || challenge.attempts_left === 0,
       });
       this.input = input;
       const resendAt = new Date(challenge.resend_available_at).getTime();
@@ -102,10 +100,10 @@ export class OtpForm {
         }, [
           h('label', { for: this.inputId, class: 'pb-sr' }, ['Verification code']),
           input,
-          h('button', { type: 'submit', class: 'pb-btn', disabled: this.busy || this.attemptsLeft === 0 }, [this.busy ? 'Checking…' : 'Verify']),
+          h('button', { type: 'submit', class: 'pb-btn', disabled: this.busy || challenge.attempts_left === 0 }, [this.busy ? 'Checking…' : 'Verify']),
         ]),
         h('p', { class: 'pb-hint', id: `${this.inputId}-hint`, 'data-otp-hint': true }, [
-          `${this.attemptsLeft ?? challenge.attempts_left} ${(this.attemptsLeft ?? challenge.attempts_left) === 1 ? 'attempt' : 'attempts'} left · expires at ${timeOf(challenge.expires_at)}`,
+          `${challenge.attempts_left} ${challenge.attempts_left === 1 ? 'attempt' : 'attempts'} left · expires at ${timeOf(challenge.expires_at)}`,
         ]),
         h('div', { class: 'pb-row' }, [
           h('button', {

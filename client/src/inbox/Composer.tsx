@@ -1,4 +1,5 @@
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { isMac } from './format.ts';
 import { replyToConversation, type ConversationPart } from './inbox-api.ts';
 import type { Fail } from './use-resource.ts';
 
@@ -19,8 +20,6 @@ interface ComposerProps {
   // The macro picker, from the command palette.
   macros?: ReactNode;
 }
-
-const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
 export function Composer({ conversationId, initialDraft, onDraftChange, onSent, fail, macros }: ComposerProps) {
   const [text, setText] = useState(initialDraft.text);

@@ -2,12 +2,12 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNo
 import type { Me } from '../api.ts';
 import { ConversationActions } from './ConversationActions.tsx';
 import { Composer, type Draft } from './Composer.tsx';
-import { contactLabel, conversationLabel } from './format.ts';
+import { contactLabel, conversationLabel, isMac } from './format.ts';
 import type { AdminSummary, ConversationDetail, ConversationPart } from './inbox-api.ts';
 import { PartItem } from './PartItem.tsx';
 import type { Fail, Resource } from './use-resource.ts';
 
-interface ConversationViewProps {
+export interface ConversationViewProps {
   conversationId: string;
   detail: Resource<ConversationDetail>;
   me: Me;
@@ -27,8 +27,6 @@ interface ConversationViewProps {
   focusOnOpen: boolean;
   macroPicker: ReactNode;
 }
-
-const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
 // How close to the end counts as "reading the latest message".
 const BOTTOM_SLACK_PX = 48;

@@ -3,12 +3,13 @@
 // sources: REST answers, the command palette's callbacks and socket events.
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import type { Socket } from 'socket.io-client';
-import { isUnauthorized, type Me } from '../api.ts';
+import type { Me } from '../api.ts';
 import { CommandPaletteProvider, MacroPicker, useCommandPalette } from '../command-palette/index.ts';
 import { goBack, navigate } from '../router.ts';
+import { useFailureMessage } from '../settings/settings-common.tsx';
 import type { Draft } from './Composer.tsx';
 import { ConversationList, rowId } from './ConversationList.tsx';
-import { ConversationView } from './ConversationView.tsx';
+import { ConversationView, type ConversationViewProps } from './ConversationView.tsx';
 import { conversationLabel, useNow } from './format.ts';
 import {
   getContact,
@@ -63,18 +64,7 @@ export function InboxPage(props: InboxPageProps) {
   const { me, conversationId, socket, syncCount, onUnauthorized } = props;
   const [filters, setFilters] = useState<ListFilters>({ state: 'open', assignee: 'all', q: '' });
 
-  const fail = useCallback<Fail>(
-    (error) => {
-      if (error instanceof DOMException && error.name === 'AbortError') return null;
-      const message = error instanceof Error ? error.message : String(error);
-      if (isUnauthorized(error)) {
-        onUnauthorized(message);
-        return null;
-      }
-      return message;
-    },
-    [onUnauthorized],
-  );
+  const fail = useFailureMessage(onUnauthorized);
 
   const { list, reload: reloadList, loadMore, apply: applyToList } = useConversationList(filters, me.id, fail);
   const detail = useResource(conversationId, getConversation, fail);
@@ -312,21 +302,10 @@ export function InboxPage(props: InboxPageProps) {
   );
 }
 
-interface OpenConversationProps {
-  conversationId: string;
-  detail: Resource<ConversationDetail>;
-  me: Me;
-  admins: AdminSummary[] | null;
-  live: boolean;
-  fail: Fail;
-  draft: Draft;
-  onDraftChange(draft: Draft): void;
-  onChanged(detail: ConversationDetail): void;
-  onPartAdded(part: ConversationPart): void;
-  onShowDetails(): void;
-  focusOnOpen: boolean;
+// The view's props, less those this wrapper fills in from the palette.
+type OpenConversationProps = Omit<ConversationViewProps, 'onTriggerConnector' | 'onBack' | 'onOpenPalette' | 'macroPicker'> & {
   onRunsChanged(): void;
-}
+};
 
 // Inside the palette provider, so the "..." menus and the macro picker can reach it.
 function OpenConversation({ conversationId, onRunsChanged, ...rest }: OpenConversationProps) {

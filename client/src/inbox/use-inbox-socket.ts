@@ -20,13 +20,12 @@ export interface InboxSocket {
 // before the session was readable), socket.io stops trying; try again later.
 const REFUSED_RETRY_MS = 15_000;
 
-export function useInboxSocket(enabled: boolean): InboxSocket {
+export function useInboxSocket(): InboxSocket {
   const [socket, setSocket] = useState<Socket | null>(null);
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const [syncCount, setSyncCount] = useState(0);
 
   useEffect(() => {
-    if (!enabled) return;
     const client = io({ withCredentials: true });
     let retry: ReturnType<typeof setTimeout> | undefined;
     const retryLater = () => {
@@ -78,7 +77,7 @@ export function useInboxSocket(enabled: boolean): InboxSocket {
       setSocket(null);
       setStatus('connecting');
     };
-  }, [enabled]);
+  }, []);
 
   return { socket, status, syncCount };
 }

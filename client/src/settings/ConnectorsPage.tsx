@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { isUnauthorized, listDataConnectors, type DataConnectorSummary } from '../api.ts';
+import { listDataConnectors, type DataConnectorSummary } from '../api.ts';
 import { followLink } from '../router.ts';
 import { duplicateRequest } from './connectors/duplicate-connector.ts';
 import { createConnector, getConnectorDetail } from './connectors/logs-api.ts';
+import { useFailureMessage } from './settings-common.tsx';
 import './connectors/connector-list-and-logs.css';
 
 const PER_PAGE = 20;
@@ -43,18 +44,7 @@ export function ConnectorsPage({ onUnauthorized }: ConnectorsPageProps) {
     if (focusId) document.getElementById(connectorHeadingId(focusId))?.focus();
   }, [focusId]);
 
-  const fail = useCallback(
-    (error: unknown): string | null => {
-      if (error instanceof DOMException && error.name === 'AbortError') return null;
-      const message = error instanceof Error ? error.message : String(error);
-      if (isUnauthorized(error)) {
-        onUnauthorized(message);
-        return null;
-      }
-      return message;
-    },
-    [onUnauthorized],
-  );
+  const fail = useFailureMessage(onUnauthorized);
 
   const loadFirstPage = useCallback(async () => {
     inFlight.current?.abort();

@@ -1,8 +1,9 @@
 // Settings > Data connectors > one connector: edits go to the draft; "Set live"
 // runs the security check, shows what changes, and publishes.
 import { useCallback, useEffect, useRef, useState, type Dispatch, type KeyboardEvent, type SetStateAction } from 'react';
-import { ApiError, isUnauthorized } from '../../api.ts';
+import { ApiError } from '../../api.ts';
 import { followLink, navigate, setLeaveGuard } from '../../router.ts';
+import { useFailureMessage } from '../settings-common.tsx';
 import { ConnectorLogs } from './ConnectorLogs.tsx';
 import { ApiTab, FieldErrors, type TokenList } from './ApiTab.tsx';
 import {
@@ -70,18 +71,7 @@ export function ConnectorEditor({ connectorId, onUnauthorized }: ConnectorEditor
   const dirtyRef = useRef(dirty);
   dirtyRef.current = dirty;
 
-  const fail = useCallback(
-    (error: unknown): string | null => {
-      if (error instanceof DOMException && error.name === 'AbortError') return null;
-      const message = error instanceof Error ? error.message : String(error);
-      if (isUnauthorized(error)) {
-        onUnauthorized(message);
-        return null;
-      }
-      return message;
-    },
-    [onUnauthorized],
-  );
+  const fail = useFailureMessage(onUnauthorized);
 
   const adopt = useCallback((detail: ConnectorDetail) => {
     const next = draftFromDetail(detail);

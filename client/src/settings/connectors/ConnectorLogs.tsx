@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { ApiError, isUnauthorized } from '../../api.ts';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { ApiError } from '../../api.ts';
 import { conversationPath, followLink } from '../../router.ts';
+import { useFailureMessage } from '../settings-common.tsx';
 import {
   ERROR_TYPES,
   getConnectorDetail,
@@ -36,6 +37,16 @@ interface FilterState {
 
 const INITIAL_FILTERS: FilterState = { status: '', errorType: '', sourceType: '', conversationId: '', rangeHours: '24' };
 
+function filters(state: FilterState): ExecutionResultFilters {
+  return {
+    success: state.status || undefined,
+    errorType: state.errorType || undefined,
+    sourceType: state.sourceType || undefined,
+    conversationId: state.conversationId || undefined,
+    startTs: Math.floor(Date.now() / 1000) - Number(state.rangeHours) * 3600,
+  };
+}
+
 type ListLoad = { status: 'loading' } | { status: 'error'; message: string; field: string | null } | { status: 'ready'; results: ExecutionResult[]; next: string | null };
 type DetailLoad = { status: 'loading'; id: string } | { status: 'error'; id: string; message: string } | { status: 'ready'; id: string; result: ExecutionResult };
 
@@ -51,18 +62,7 @@ export function ConnectorLogs({ connectorId, onUnauthorized }: ConnectorLogsProp
   const detailRef = useRef<HTMLElement>(null);
   const ids = useId();
 
-  const fail = useCallback(
-    (error: unknown): string | null => {
-      if (error instanceof DOMException && error.name === 'AbortError') return null;
-      const message = error instanceof Error ? error.message : String(error);
-      if (isUnauthorized(error)) {
-        onUnauthorized?.(message);
-        return null;
-      }
-      return message;
-    },
-    [onUnauthorized],
-  );
+  const fail = useFailureMessage(onUnauthorized);
 
   // Which response view applies is the live version's setting (the draft's before the first publication).
   useEffect(() => {
@@ -72,17 +72,6 @@ export function ConnectorLogs({ connectorId, onUnauthorized }: ConnectorLogsProp
       .catch((error: unknown) => void fail(error));
     return () => controller.abort();
   }, [connectorId, fail]);
-
-  const filters = useCallback(
-    (state: FilterState): ExecutionResultFilters => ({
-      success: state.status || undefined,
-      errorType: state.errorType || undefined,
-      sourceType: state.sourceType || undefined,
-      conversationId: state.conversationId || undefined,
-      startTs: Math.floor(Date.now() / 1000) - Number(state.rangeHours) * 3600,
-    }),
-    [],
-  );
 
   useEffect(() => {
     const controller = new AbortController();
@@ -97,7 +86,7 @@ export function ConnectorLogs({ connectorId, onUnauthorized }: ConnectorLogsProp
         setLoad({ status: 'error', message, field });
       });
     return () => controller.abort();
-  }, [connectorId, applied, filters, fail]);
+  }, [connectorId, applied, fail]);
 
   async function loadMore() {
     if (load.status !== 'ready' || !load.next || loadingMore) return;
@@ -166,28 +155,8 @@ export function ConnectorLogs({ connectorId, onUnauthorized }: ConnectorLogsProp
             <option value="false">Failure</option>
           </select>
         </label>
-        <label>
-          Error type
-          <select value={applied.errorType} onChange={(e) => change({ errorType: e.target.value })} data-testid="logs-filter-error-type">
-            <option value="">Any</option>
-            {ERROR_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {type}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Source
-          <select value={applied.sourceType} onChange={(e) => change({ sourceType: e.target.value })} data-testid="logs-filter-source">
-            <option value="">Any</option>
-            {SOURCE_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {type}
-              </option>
-            ))}
-          </select>
-        </label>
+        <AnyOfSelect label="Error type" value={applied.errorType} options={ERROR_TYPES} onChange={(errorType) => change({ errorType })} testId="logs-filter-error-type" />
+        <AnyOfSelect label="Source" value={applied.sourceType} options={SOURCE_TYPES} onChange={(sourceType) => change({ sourceType })} testId="logs-filter-source" />
         <label>
           Time range
           <select value={applied.rangeHours} onChange={(e) => change({ rangeHours: e.target.value })} data-testid="logs-filter-range">
@@ -415,4 +384,21 @@ const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', tim
 function formatTime(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date);
+}
+
+// A filter on one of a fixed list of values, or "Any".
+function AnyOfSelect(props: { label: string; value: string; options: readonly string[]; onChange(value: string): void; testId: string }) {
+  return (
+    <label>
+      {props.label}
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value)} data-testid={props.testId}>
+        <option value="">Any</option>
+        {props.options.map((type) => (
+          <option key={type} value={type}>
+            {type}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
 }
