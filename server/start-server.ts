@@ -78,7 +78,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     ...(sandbox && { runCodeBlock: codeBlockRunner(sandbox) }),
   };
   // One client for the messenger agent and the admin's agent preview.
-  const chatModel = config.llm ? createChatModel({ baseUrl: config.llm.baseUrl, apiKey: config.llm.apiKey, model: config.llm.model, timeoutMs: config.llm.timeoutMs }) : undefined;
+  const chatModel = config.llm ? createChatModel(config.llm) : undefined;
   const answerCustomer = modelAnswerFn(config.llm, logger, chatModel);
   app = createApp({
     ...pipelineDeps,

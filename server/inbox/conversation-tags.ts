@@ -8,7 +8,7 @@ import type { Principal } from '../identity/principal.ts';
 import { readTags, type ConversationDetailJson } from './conversation-json.ts';
 import { nowOf, type InboxDeps } from './inbox-deps.ts';
 import { publishConversationUpdated } from './inbox-events.ts';
-import { loadDetail, loadSummary, requireConversation } from './load-conversation.ts';
+import { loadDetail, requireConversation, summaryOfDetail } from './load-conversation.ts';
 
 export const MAX_TAG_LENGTH = 100;
 export const MAX_TAGS = 50;
@@ -25,15 +25,16 @@ const sameTag = (a: string, b: string) => a.toLocaleLowerCase() === b.toLocaleLo
 async function changeTags(deps: InboxDeps, principal: Principal, conversationId: number, change: (tags: string[]) => string[] | null): Promise<ConversationDetailJson> {
   const now = nowOf(deps);
   const { workspaceId } = principal;
-  const summary = await deps.db.$transaction(async (tx) => {
+  const changed = await deps.db.$transaction(async (tx) => {
     const conversation = await requireConversation(tx, workspaceId, conversationId);
     const next = change(readTags(conversation));
     if (next === null) return null;
     await tx.conversation.update({ where: { id: conversationId }, data: { tags: next as Prisma.InputJsonArray } });
-    return loadSummary(tx, workspaceId, conversationId, now);
+    return loadDetail(tx, workspaceId, conversationId, now);
   });
-  if (summary) publishConversationUpdated(deps.bus, workspaceId, summary);
-  return loadDetail(deps.db, workspaceId, conversationId, now);
+  if (!changed) return loadDetail(deps.db, workspaceId, conversationId, now);
+  publishConversationUpdated(deps.bus, workspaceId, summaryOfDetail(changed));
+  return changed;
 }
 
 export async function addConversationTag(deps: InboxDeps, principal: Principal, conversationId: number, name: string): Promise<ConversationDetailJson> {

@@ -70,6 +70,9 @@ export async function loadPartJson(db: InboxDb, workspaceId: number, partId: num
   return partJson(row, { contact: conversation.contact, adminNames: await adminNamesOf(db, workspaceId, [row.authorAdminId]) });
 }
 
+// The summary a detail starts with (what conversation.updated carries).
+export const summaryOfDetail = ({ custom_attributes: _attributes, parts: _parts, ...summary }: ConversationDetailJson): ConversationSummaryJson => summary;
+
 export async function loadDetail(db: InboxDb, workspaceId: number, id: number, now: Date): Promise<ConversationDetailJson> {
   const row = await db.conversation.findFirst({
     where: { id, workspaceId },

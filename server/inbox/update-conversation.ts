@@ -8,7 +8,7 @@ import { effectiveState, readAttributes, type ConversationDetailJson } from './c
 import { validateAttributeValues } from './custom-attribute-values.ts';
 import { nowOf, type InboxDeps } from './inbox-deps.ts';
 import { publishConversationUpdated, publishTeammateAttributeChanges } from './inbox-events.ts';
-import { loadDetail, loadSummary, requireConversation } from './load-conversation.ts';
+import { loadDetail, requireConversation, summaryOfDetail } from './load-conversation.ts';
 
 export const CONVERSATION_STATES = ['open', 'snoozed', 'closed'] as const satisfies readonly ConversationState[];
 
@@ -62,15 +62,15 @@ export async function updateConversation(deps: InboxDeps, principal: Principal, 
   if (errors.length > 0) throw new AppError(422, errors);
   if (Object.keys(data).length === 0 && Object.keys(attributes).length === 0) return loadDetail(db, workspaceId, conversationId, now);
 
-  const { summary, changes } = await db.$transaction(async (tx) => {
+  const { detail, changes } = await db.$transaction(async (tx) => {
     // Re-read inside the transaction so a concurrent connector run's attributes are merged, not overwritten.
     const fresh = await requireConversation(tx, workspaceId, conversationId);
     const changed = changedAttributes(fresh.customAttributes, attributes);
     if (Object.keys(changed).length > 0) data.customAttributes = { ...readAttributes(fresh), ...changed } as Prisma.InputJsonObject;
     await tx.conversation.update({ where: { id: conversationId }, data });
-    return { summary: await loadSummary(tx, workspaceId, conversationId, now), changes: changed };
+    return { detail: await loadDetail(tx, workspaceId, conversationId, now), changes: changed };
   });
-  publishConversationUpdated(deps.bus, workspaceId, summary);
+  publishConversationUpdated(deps.bus, workspaceId, summaryOfDetail(detail));
   publishTeammateAttributeChanges(deps.bus, { workspaceId, target: 'conversation', id: conversationId, conversationId, adminId: principal.adminId, changes });
-  return loadDetail(db, workspaceId, conversationId, now);
+  return detail;
 }

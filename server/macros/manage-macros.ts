@@ -39,8 +39,6 @@ export function macroView(macro: Macro) {
   };
 }
 
-export type MacroJson = ReturnType<typeof macroView>;
-
 // 'me' macros are their owner's own: everyone else (other admins included)
 // sees nothing, so they get the same 404 as for a macro that does not exist.
 export const visibleTo = (caller: MacroCaller): Prisma.MacroWhereInput => ({

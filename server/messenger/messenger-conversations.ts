@@ -2,7 +2,7 @@
 // comments (by the customer, a teammate or the bot), never internal notes or
 // connector results, and only conversations the session may see.
 import { z } from 'zod';
-import type { ConversationPart } from '../db/generated/sqlite/client.ts';
+import type { Conversation, ConversationPart } from '../db/generated/sqlite/client.ts';
 import type { AppDeps } from '../http/app-deps.ts';
 import { isoSeconds } from '../http/iso-seconds.ts';
 import { parseOrThrow } from '../http/validation.ts';
@@ -134,7 +134,7 @@ async function visibleScope(db: InboxDb, caller: MessengerCaller): Promise<'all'
 }
 
 /** Throws 404 unless the conversation is one the session may see. */
-export async function requireMessengerConversation(db: InboxDb, caller: MessengerCaller, conversationId: number | null) {
+async function requireMessengerConversation(db: InboxDb, caller: MessengerCaller, conversationId: number | null) {
   const conversation =
     conversationId === null ? null : await db.conversation.findFirst({ where: { id: conversationId, workspaceId: caller.workspaceId, contactId: caller.contactId } });
   if (!conversation) throw conversationNotFound();
@@ -162,9 +162,9 @@ async function summaryOf(db: InboxDb, conversation: { id: number; state: 'open' 
   };
 }
 
-async function detailOf(db: InboxDb, caller: MessengerCaller, conversationId: number, now: Date): Promise<MessengerConversationJson> {
-  const conversation = await requireMessengerConversation(db, caller, conversationId);
-  const parts = await db.conversationPart.findMany({ where: { conversationId, ...visiblePartsWhere }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+// The conversation is one the session may see (checked, or just started by it).
+async function detailOf(db: InboxDb, caller: MessengerCaller, conversation: Conversation, now: Date): Promise<MessengerConversationJson> {
+  const parts = await db.conversationPart.findMany({ where: { conversationId: conversation.id, ...visiblePartsWhere }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   const adminNames = await adminNamesOf(db, caller.workspaceId, parts.map((p) => p.authorAdminId));
   return { ...(await summaryOf(db, conversation, now)), parts: parts.map((p) => messengerPartJson(p, adminNames)).filter((p) => p !== null) };
 }
@@ -181,8 +181,7 @@ export async function listMessengerConversations(deps: MessengerConversationsDep
 }
 
 export async function getMessengerConversation(deps: MessengerConversationsDeps, caller: MessengerCaller, conversationId: number | null): Promise<MessengerConversationJson> {
-  if (conversationId === null) throw conversationNotFound();
-  return detailOf(deps.db, caller, conversationId, nowOf(deps));
+  return detailOf(deps.db, caller, await requireMessengerConversation(deps.db, caller, conversationId), nowOf(deps));
 }
 
 // Runs the customer-message hook (the AI agent) after the response's work is
@@ -206,16 +205,17 @@ async function afterCustomerPart(deps: MessengerConversationsDeps, caller: Messe
 export async function startMessengerConversation(deps: MessengerConversationsDeps, caller: MessengerCaller, input: unknown): Promise<MessengerConversationJson> {
   const { body } = parseOrThrow(messageSchema, input ?? {});
   const now = nowOf(deps);
-  const { conversationId, partId } = await deps.db.$transaction(async (tx) => {
-    const conversation = await tx.conversation.create({ data: { workspaceId: caller.workspaceId, contactId: caller.contactId, createdAt: now, lastActivityAt: now } });
+  const { conversation, partId } = await deps.db.$transaction(async (tx) => {
+    const created = await tx.conversation.create({ data: { workspaceId: caller.workspaceId, contactId: caller.contactId, createdAt: now, lastActivityAt: now } });
     const part = await tx.conversationPart.create({
-      data: { conversationId: conversation.id, authorType: 'customer', partType: 'comment', body, metadata: { messengerSessionKey: caller.sessionKey }, createdAt: now },
+      data: { conversationId: created.id, authorType: 'customer', partType: 'comment', body, metadata: { messengerSessionKey: caller.sessionKey }, createdAt: now },
     });
-    return { conversationId: conversation.id, partId: part.id };
+    return { conversation: created, partId: part.id };
   });
-  await deps.bus.joinMessengerSession?.(caller.sessionId, conversationId);
-  await afterCustomerPart(deps, caller, conversationId, partId);
-  return detailOf(deps.db, caller, conversationId, now);
+  await deps.bus.joinMessengerSession?.(caller.sessionId, conversation.id);
+  await afterCustomerPart(deps, caller, conversation.id, partId);
+  // Its own new conversation: the session may see it, no need to check again.
+  return detailOf(deps.db, caller, conversation, now);
 }
 
 export async function postMessengerMessage(deps: MessengerConversationsDeps, caller: MessengerCaller, conversationId: number | null, input: unknown): Promise<MessengerPartJson> {
