@@ -21,7 +21,7 @@ export interface AgentHooks {
  * over each other. (A hand-off leaves the conversation unassigned: the agent
  * keeps helping until someone picks it up.)
  */
-export async function teamHasTakenOver(deps: Pick<PipelineDeps, 'db'>, workspaceId: number, conversationId: number): Promise<boolean> {
+async function teamHasTakenOver(deps: Pick<PipelineDeps, 'db'>, workspaceId: number, conversationId: number): Promise<boolean> {
   const conversation = await deps.db.conversation.findFirst({
     where: { id: conversationId, workspaceId },
     select: { assigneeAdminId: true, parts: { where: { authorType: 'admin', partType: 'comment' }, select: { id: true }, take: 1 } },
@@ -30,7 +30,7 @@ export async function teamHasTakenOver(deps: Pick<PipelineDeps, 'db'>, workspace
 }
 
 // typing: true before the agent works, false after, whatever happened.
-export async function withTyping<T>(deps: Pick<PipelineDeps, 'bus'>, workspaceId: number, conversationId: number, work: () => Promise<T>): Promise<T> {
+async function withTyping<T>(deps: Pick<PipelineDeps, 'bus'>, workspaceId: number, conversationId: number, work: () => Promise<T>): Promise<T> {
   publishMessengerTyping(deps.bus, workspaceId, conversationId, true);
   try {
     return await work();

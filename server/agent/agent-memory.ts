@@ -13,7 +13,7 @@ import type { ExtractedValue } from './deterministic/extract-inputs.ts';
 // The connector whose inputs the agent asked the customer for.
 export const PENDING_KEY = '__agent_pending';
 // Which inputs each connector last ran with, and the "Name > field" keys it wrote.
-export const RUNS_KEY = '__agent_runs';
+const RUNS_KEY = '__agent_runs';
 // A write connector the agent asked the customer to confirm.
 export const CONFIRM_KEY = '__agent_awaiting_confirmation';
 // The customer message refused for want of identity verification, answered
@@ -87,7 +87,7 @@ export function contactContext(contact: Contact, customer: { identityVerified: b
 }
 
 const inputsKey = (values: Record<string, ExtractedValue>) => JSON.stringify(Object.keys(values).sort().map((k) => [k, values[k]]));
-export const attributeKey = (connectorName: string, field: string) => `${connectorName} > ${field}`;
+const attributeKey = (connectorName: string, field: string) => `${connectorName} > ${field}`;
 
 // Top-level fields only: a list is kept whole under its own name, never split per entry.
 export function remember(attributes: TemporaryAttributes, connectorId: number, connectorName: string, values: Record<string, ExtractedValue>, outcome: Pick<RunOutcome, 'data'>): void {

@@ -24,7 +24,7 @@ import { nowOf } from '../inbox/inbox-deps.ts';
 import { MAX_CUSTOMER_MESSAGE_LENGTH } from '../messenger/messenger-conversations.ts';
 import { NO_EMAIL_REPLY, OTP_REPLY } from './answer-customer-message.ts';
 import { decideTurn, newTrace, type Candidate, type TurnDecision } from './decide-turn.ts';
-import { askForInputsReply, composeDataReply, handoffReply, runFailureReply, type ShapingMode } from './deterministic/compose-reply.ts';
+import { askForInputsReply, composeDataReply, HANDOFF_REPLY, RUN_FAILURE_REPLY, type ShapingMode } from './deterministic/compose-reply.ts';
 import { confirmActionQuestion, isWriteMethod } from './deterministic/confirm-action.ts';
 import type { ExtractedValue } from './deterministic/extract-inputs.ts';
 
@@ -246,7 +246,7 @@ export async function previewAgentTurn(deps: PipelineDeps, actor: Actor, input: 
   let reply: string | null =
     action === 'ask_for_inputs' || action === 'confirm_action' ? question
     : action === 'verify_email' ? OTP_REPLY
-    : action === 'hand_off' ? (chosen?.live.authentication === 'no_email' ? NO_EMAIL_REPLY : handoffReply())
+    : action === 'hand_off' ? (chosen?.live.authentication === 'no_email' ? NO_EMAIL_REPLY : HANDOFF_REPLY)
     : null;
   if (input.run_live && chosen && values && (action === 'answer' || action === 'confirm_action')) {
     const version = chosen.candidate.live.version;
@@ -254,7 +254,7 @@ export async function previewAgentTurn(deps: PipelineDeps, actor: Actor, input: 
     run = runView(outcome);
     reply = outcome.success
       ? composeDataReply(outcome.data, { mode: version.dataTransformationType as ShapingMode, fields: readResponseFields(version) })
-      : outcome.otpAvailable ? OTP_REPLY : runFailureReply();
+      : outcome.otpAvailable ? OTP_REPLY : RUN_FAILURE_REPLY;
   }
 
   return {

@@ -35,7 +35,7 @@ import {
   type TemporaryAttributes,
 } from './agent-memory.ts';
 import { candidatesOf, decideTurn, isWriteCandidate, newTrace, type AgentTrace, type Candidate } from './decide-turn.ts';
-import { askForInputsReply, composeDataReply, handoffReply, joinWords, plainName, runFailureReply, type ShapingMode } from './deterministic/compose-reply.ts';
+import { askForInputsReply, composeDataReply, HANDOFF_REPLY, joinWords, plainName, RUN_FAILURE_REPLY, type ShapingMode } from './deterministic/compose-reply.ts';
 import { CANCELLED_REPLY, confirmActionQuestion, confirmReaskReply } from './deterministic/confirm-action.ts';
 import type { ExtractedValue, ExtractResult } from './deterministic/extract-inputs.ts';
 import { rankConnectors } from './deterministic/rank-connectors.ts';
@@ -88,7 +88,7 @@ export async function answerCustomerMessage(deps: PipelineDeps, input: AnswerCus
     case 'hand_off':
       return (
         (await refuseOutsideAudience(deps, input, trace, contact, connectors)) ??
-        handOff(deps, input, trace, { connectorId: null, why: decision.why, tried: 'nothing was run', reply: handoffReply(), summary: "The AI agent couldn't find an answer to this question." })
+        handOff(deps, input, trace, { connectorId: null, contact, why: decision.why, tried: 'nothing was run', reply: HANDOFF_REPLY, summary: "The AI agent couldn't find an answer to this question." })
       );
     case 'ask_for_inputs':
       return askForInputs(deps, input, trace, decision.candidate, decision.extracted);
@@ -100,9 +100,9 @@ export async function answerCustomerMessage(deps: PipelineDeps, input: AnswerCus
       return { kind: 'cancelled', connectorId: decision.candidate.live.connectorId, replyPartId, trace };
     }
     case 'inputs_still_invalid':
-      return refuseInvalidInputs(deps, input, trace, decision.candidate, decision.values, decision.missing, decision.invalid);
+      return refuseInvalidInputs(deps, input, trace, contact, decision.candidate, decision.values, decision.missing, decision.invalid);
     case 'run':
-      return runAndAnswer(deps, input, trace, decision.candidate, decision.values, temporary);
+      return runAndAnswer(deps, input, trace, contact, decision.candidate, decision.values, temporary);
   }
 }
 
@@ -130,6 +130,7 @@ async function refuseOutsideAudience(deps: PipelineDeps, input: AnswerCustomerMe
   trace.outcome = { ...trace.outcome, summary: `"${version.name}" matched but is not available to this customer`, executionResultId, success: false, errorType: refusal.errorType };
   return handOff(deps, input, trace, {
     connectorId: version.dataConnectorId,
+    contact,
     why: `the question matched "${version.name}", which this customer may not use (${refusal.message})`,
     tried: `nothing was run; the refusal is execution result ${executionResultId}`,
     reply: NOT_AVAILABLE_REPLY,
@@ -138,7 +139,7 @@ async function refuseOutsideAudience(deps: PipelineDeps, input: AnswerCustomerMe
 }
 
 // Everything the agent was waiting for is settled by a turn, unless the turn sets it again.
-function forget(attributes: TemporaryAttributes): void {
+export function forget(attributes: TemporaryAttributes): void {
   delete attributes[PENDING_KEY];
   delete attributes[CONFIRM_KEY];
   delete attributes[VERIFY_KEY];
@@ -148,6 +149,7 @@ async function runAndAnswer(
   deps: PipelineDeps,
   input: AnswerCustomerMessageInput,
   trace: AgentTrace,
+  contact: Contact,
   candidate: Candidate,
   values: Record<string, ExtractedValue>,
   temporary: Record<string, unknown>,
@@ -164,7 +166,7 @@ async function runAndAnswer(
     return { kind: 'answered', connectorId, replyPartId, trace };
   }
 
-  const outcome = await runForCustomer(deps, input, connectorId, values);
+  const outcome = await runConnector(deps, finRunRequest(input, connectorId, values));
   trace.outcome = { ...trace.outcome, executionResultId: outcome.executionResultId, success: outcome.success, errorType: outcome.errorType };
 
   if (!outcome.success && outcome.otpAvailable) {
@@ -181,14 +183,7 @@ async function runAndAnswer(
   }
   if (!outcome.success) {
     trace.outcome.summary = `"${version.name}" failed (${outcome.errorType ?? 'error'})`;
-    const noEmail = outcome.errorType === 'email_verification_error';
-    return handOff(deps, input, trace, {
-      connectorId,
-      why: `running "${version.name}" failed: ${outcome.errorType ?? 'error'}${outcome.errorMessage ? ` (${outcome.errorMessage})` : ''}`,
-      tried: `ran "${version.name}" (execution result ${outcome.executionResultId ?? 'none'})`,
-      reply: noEmail ? NO_EMAIL_REPLY : runFailureReply(),
-      summary: noEmail ? 'The AI agent needed the customer to verify their identity, and there is no email address to send a code to.' : "The AI agent tried to look this up but couldn't get the information.",
-    });
+    return handOff(deps, input, trace, runFailureHandOff({ connectorId, name: version.name, contact, outcome, tried: `ran "${version.name}" (execution result ${outcome.executionResultId ?? 'none'})` }));
   }
 
   trace.outcome.summary = `answered with the shaped data of "${version.name}"`;
@@ -205,19 +200,32 @@ async function runAndAnswer(
 
 // A live run as the AI agent (`fin`) for the customer message: with the
 // customer's proven identity, and its messenger session's auth tokens and client functions.
-function runForCustomer(deps: PipelineDeps, input: AnswerCustomerMessageInput, connectorId: number, values: Record<string, ExtractedValue>, options: { validateMissing?: boolean } = {}): Promise<RunOutcome> {
-  return runConnector(deps, {
+export function finRunRequest(input: AnswerCustomerMessageInput, connectorId: number, inputs: Record<string, unknown>) {
+  return {
     workspaceId: input.workspaceId,
     connectorId,
-    version: 'live',
-    source: { type: 'fin', id: null },
+    version: 'live' as const,
+    source: { type: 'fin' as const, id: null },
     conversationId: input.conversationId,
     conversationPartId: input.partId,
-    inputs: values,
+    inputs,
     customer: input.customer,
     session: input.session,
-    ...options,
-  });
+  };
+}
+
+// The hand-off after a run failed: a connector that needs a verified email the customer has no address for, or any other failure.
+export function runFailureHandOff(run: { connectorId: number; name: string; contact: HandOffInput['contact']; outcome: RunOutcome; tried: string }): HandOffInput {
+  const { outcome } = run;
+  const noEmail = outcome.errorType === 'email_verification_error';
+  return {
+    connectorId: run.connectorId,
+    contact: run.contact,
+    why: `running "${run.name}" failed: ${outcome.errorType ?? 'error'}${outcome.errorMessage ? ` (${outcome.errorMessage})` : ''}`,
+    tried: run.tried,
+    reply: noEmail ? NO_EMAIL_REPLY : RUN_FAILURE_REPLY,
+    summary: noEmail ? 'The AI agent needed the customer to verify their identity, and there is no email address to send a code to.' : "The AI agent tried to look this up but couldn't get the information.",
+  };
 }
 
 async function askForInputs(deps: PipelineDeps, input: AnswerCustomerMessageInput, trace: AgentTrace, candidate: Candidate, extracted: ExtractResult): Promise<AgentTurn> {
@@ -260,19 +268,21 @@ async function refuseInvalidInputs(
   deps: PipelineDeps,
   input: AnswerCustomerMessageInput,
   trace: AgentTrace,
+  contact: Contact,
   candidate: Candidate,
   values: Record<string, ExtractedValue>,
   missing: string[],
   invalid: { name: string; reason: string }[],
 ): Promise<AgentTurn> {
   const connectorId = candidate.live.connectorId;
-  const outcome = await runForCustomer(deps, input, connectorId, values, { validateMissing: true });
+  const outcome = await runConnector(deps, { ...finRunRequest(input, connectorId, values), validateMissing: true });
   trace.outcome = { ...trace.outcome, executionResultId: outcome.executionResultId, success: outcome.success, errorType: outcome.errorType };
   const names = [...new Set([...invalid.map((i) => i.name), ...missing])];
   const wanted = names.map(plainName);
   trace.outcome.summary = `"${candidate.name}" still lacks a valid ${names.join(', ')}; handed off`;
   return handOff(deps, input, trace, {
     connectorId,
+    contact,
     why: `the customer's answer still lacked a valid ${names.join(', ')} for "${candidate.name}"`,
     tried: `ran "${candidate.name}" with the inputs collected (execution result ${outcome.executionResultId ?? 'none'}: ${outcome.errorType ?? 'no error'})`,
     reply: `I still don't have a valid ${joinWords(wanted)}, so I can't look that up. I've passed your question to the team; someone will reply here.`,
@@ -282,6 +292,8 @@ async function refuseInvalidInputs(
 
 export interface HandOffInput {
   connectorId: number | null;
+  // The customer as loaded for this turn: their email goes to the host page when it is proved.
+  contact: Pick<Contact, 'email' | 'emailVerifiedAt' | 'verifiedEmail'>;
   // For the team's note: may name connectors, error types and execution results.
   why: string;
   tried: string;
@@ -304,17 +316,12 @@ export async function handOff(deps: PipelineDeps, input: AnswerCustomerMessageIn
     temporary: forget,
     handOff: true,
   });
-  await publishHandoff(deps, input, [`Customer asked: "${quoted}"`, handoff.summary ?? 'The AI agent passed this question to the team.'].join('\n'));
-  return { kind: 'handed_off', connectorId: handoff.connectorId, replyPartId, trace };
-}
-
-// The host page's handoff function gets the summary, and the customer's email only when it is proved.
-async function publishHandoff(deps: PipelineDeps, input: AnswerCustomerMessageInput, summary: string): Promise<void> {
-  const conversation = await deps.db.conversation.findFirst({ where: { id: input.conversationId, workspaceId: input.workspaceId }, include: { contact: true } });
-  if (!conversation) return;
-  const { contact } = conversation;
+  // The host page's handoff function gets the summary, and the customer's email only when it is proved.
+  const { contact } = handoff;
   const email = contact.email && (input.customer.identityVerified || isEmailVerified(contact)) ? contact.email : null;
+  const summary = [`Customer asked: "${quoted}"`, handoff.summary ?? 'The AI agent passed this question to the team.'].join('\n');
   publishMessengerHandoff(deps.bus, input.workspaceId, input.conversationId, { summary, email });
+  return { kind: 'handed_off', connectorId: handoff.connectorId, replyPartId, trace };
 }
 
 export interface TurnPart {

@@ -162,7 +162,7 @@ export function extractable(version: DataConnectorVersion) {
   return readDataInputs(version).map((d) => ({ name: d.name, type: d.type, description: d.description ?? null, required: d.required ?? false }));
 }
 
-export function inputsTrace(values: Record<string, ExtractedValue>, sources: Record<string, InputSource>): AgentTrace['inputs'] {
+function inputsTrace(values: Record<string, ExtractedValue>, sources: Record<string, InputSource>): AgentTrace['inputs'] {
   return Object.entries(values).map(([name, value]) => ({ name, value, source: sources[name] ?? 'context' }));
 }
 

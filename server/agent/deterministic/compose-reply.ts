@@ -23,11 +23,11 @@ export interface ComposeDataOptions {
 }
 
 // How many entries of a list are shown before "and N more".
-export const LIST_PREVIEW = 3;
+const LIST_PREVIEW = 3;
 
 const MAX_DEPTH = 4;
 
-export function humanize(name: string): string {
+function humanize(name: string): string {
   const text = name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/[_.\-\s]+/g, ' ')
@@ -169,11 +169,3 @@ export function askForInputsReply(missing: AskableInput[], invalid: (AskableInpu
 
 export const HANDOFF_REPLY = "I'm not sure I can answer that one myself, so I've passed your question to the team. Someone will reply here.";
 export const RUN_FAILURE_REPLY = "I couldn't get that information right now; I've passed this to the team.";
-
-export function handoffReply(): string {
-  return HANDOFF_REPLY;
-}
-
-export function runFailureReply(): string {
-  return RUN_FAILURE_REPLY;
-}

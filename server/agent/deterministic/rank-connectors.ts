@@ -49,8 +49,8 @@ export interface RankOptions {
   minRatio?: number;
 }
 
-export const DEFAULT_MIN_SCORE = 4;
-export const DEFAULT_MIN_RATIO = 1.6;
+const DEFAULT_MIN_SCORE = 4;
+const DEFAULT_MIN_RATIO = 1.6;
 
 // Small on purpose: words that carry no intent in support questions. Words
 // like "order", "account", "cancel" stay; they are what connectors are about.
@@ -64,7 +64,7 @@ const STOP_WORDS = new Set(
 
 // Stop words are dropped from both the index and the query, so "is" in a
 // description never matches "is" in a question.
-export function processTerm(term: string): string | null {
+function processTerm(term: string): string | null {
   const lower = term.toLowerCase().replace(/['’]/g, '');
   if (lower.length < 2 || STOP_WORDS.has(lower)) return null;
   return lower;

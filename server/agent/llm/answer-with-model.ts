@@ -11,7 +11,7 @@
 // - connectors that change data (POST/PUT/PATCH/DELETE) run only after the
 //   customer answers "Yes" (the deterministic agent's question and memory);
 // - a failed run or a provider failure hands the conversation to the team.
-import type { Prisma } from '../../db/generated/sqlite/client.ts';
+import type { Contact, Prisma } from '../../db/generated/sqlite/client.ts';
 import { listConnectorsForCustomer, type CustomerConnector } from '../../connectors/audiences/list-connectors-for-customer.ts';
 import { readDataInputs } from '../../connectors/connector-version.ts';
 import type { PipelineDeps } from '../../connectors/pipeline/pipeline-deps.ts';
@@ -24,7 +24,6 @@ import {
   AGENT_KEYS,
   CONFIRM_KEY,
   contactContext,
-  PENDING_KEY,
   readPendingConfirmation,
   readTemporary,
   remember,
@@ -34,9 +33,9 @@ import {
   type PendingConfirmation,
   type TemporaryAttributes,
 } from '../agent-memory.ts';
-import { handOff, NO_EMAIL_REPLY, OTP_REPLY, writeTurn, type AgentTrace, type AgentTurn, type AnswerCustomerMessageInput, type TurnPart } from '../answer-customer-message.ts';
+import { finRunRequest, forget, handOff, OTP_REPLY, runFailureHandOff, writeTurn, type AgentTrace, type AgentTurn, type AnswerCustomerMessageInput, type TurnPart } from '../answer-customer-message.ts';
 import { newTrace } from '../decide-turn.ts';
-import { HANDOFF_REPLY, RUN_FAILURE_REPLY } from '../deterministic/compose-reply.ts';
+import { HANDOFF_REPLY } from '../deterministic/compose-reply.ts';
 import { CANCELLED_REPLY, confirmActionQuestion, confirmationAnswer, isWriteMethod } from '../deterministic/confirm-action.ts';
 import { ChatModelError, ToolCallArgumentsError, type AssistantToolCall, type ChatMessage, type ChatModel, type ToolCall } from './chat-completions-client.ts';
 import { connectorTools, type ChatTool, type ConnectorTools } from './connector-tools.ts';
@@ -52,7 +51,7 @@ export interface ModelAgentDeps extends PipelineDeps {
 }
 
 export const MAX_MODEL_CALLS = 4;
-export const HANDOFF_TOOL_NAME = 'handoff_to_team';
+const HANDOFF_TOOL_NAME = 'handoff_to_team';
 export const MODEL_FAILURE_REPLY =
   "I can't answer right now because of a technical problem on our side, so I've passed your question to the team. Someone will reply here.";
 
@@ -138,7 +137,7 @@ export async function answerWithModel(deps: ModelAgentDeps, input: AnswerCustome
   ];
 
   const successes: Success[] = [];
-  const ctx = { deps, input, trace, contactId: contact.id, temporary, successes };
+  const ctx = { deps, input, trace, contact, temporary, successes };
 
   // The customer's answer to "shall I go ahead?" from the previous turn.
   let confirmed: PendingConfirmation | null = null;
@@ -185,7 +184,7 @@ export async function answerWithModel(deps: ModelAgentDeps, input: AnswerCustome
     if (completion.toolCalls.length === 0) {
       const text = completion.content?.trim() ?? '';
       if (!text) {
-        return handOff(deps, input, trace, { connectorId: lastConnector(trace), why: 'the language model gave an empty answer', tried: tried(trace), reply: HANDOFF_REPLY }) as Promise<ModelAgentTurn>;
+        return handOff(deps, input, trace, { connectorId: lastConnector(trace), contact, why: 'the language model gave an empty answer', tried: tried(trace), reply: HANDOFF_REPLY }) as Promise<ModelAgentTurn>;
       }
       trace.model.reply = text;
       if (!trace.outcome.summary) trace.outcome.summary = successes.length > 0 ? `answered with the shaped data of ${successes.map((s) => `"${s.name}"`).join(', ')}` : 'answered by the language model without running a connector';
@@ -197,7 +196,7 @@ export async function answerWithModel(deps: ModelAgentDeps, input: AnswerCustome
       if (call.name === handoffName) {
         const reason = typeof call.arguments.reason === 'string' && call.arguments.reason.trim() ? call.arguments.reason.trim() : 'no reason given';
         traceCall(trace, call, null, 'handoff', null, null);
-        return handOff(deps, input, trace, { connectorId: lastConnector(trace), why: `the language model handed off: ${reason}`, tried: tried(trace), reply: HANDOFF_REPLY }) as Promise<ModelAgentTurn>;
+        return handOff(deps, input, trace, { connectorId: lastConnector(trace), contact, why: `the language model handed off: ${reason}`, tried: tried(trace), reply: HANDOFF_REPLY }) as Promise<ModelAgentTurn>;
       }
       const connectorId = Number(offered.connectorIdByToolName.get(call.name) ?? NaN);
       const connector = liveById.get(connectorId);
@@ -215,6 +214,7 @@ export async function answerWithModel(deps: ModelAgentDeps, input: AnswerCustome
 
   return handOff(deps, input, trace, {
     connectorId: lastConnector(trace),
+    contact,
     why: `the language model did not reach an answer within ${maxCalls} calls`,
     tried: tried(trace),
     reply: HANDOFF_REPLY,
@@ -225,7 +225,8 @@ interface TurnContext {
   deps: ModelAgentDeps;
   input: AnswerCustomerMessageInput;
   trace: ModelTrace;
-  contactId: number;
+  // The customer as loaded for this turn.
+  contact: Contact;
   temporary: Record<string, unknown>;
   successes: Success[];
 }
@@ -241,7 +242,7 @@ async function callTool(ctx: TurnContext, call: ToolCall, connector: CustomerCon
     trace.invalid = check.invalid.map((e) => ({ name: e.field, reason: e.message }));
     // The pipeline refuses these values itself, every required input checked
     // (after its gate), so the run log says why; nothing is sent.
-    const outcome = await runConnector(deps, { ...runRequest(input, connector.connectorId, call.arguments), validateMissing: true });
+    const outcome = await runConnector(deps, { ...finRunRequest(input, connector.connectorId, call.arguments), validateMissing: true });
     if (outcome.otpAvailable) return { ended: true, turn: await otpTurn(ctx, call, connector, outcome) };
     if (outcome.success) {
       // Cannot happen (the pipeline checks what checkToolArguments checks); never let a run pass unseen.
@@ -269,7 +270,7 @@ async function runTool(ctx: TurnContext, call: ToolCall, connector: CustomerConn
   const { deps, input, trace } = ctx;
   const version = connector.version;
   setInputs(trace, connector.connectorId, values, `the language model called "${version.name}"`);
-  const outcome = await runConnector(deps, runRequest(input, connector.connectorId, values));
+  const outcome = await runConnector(deps, finRunRequest(input, connector.connectorId, values));
   trace.outcome = { ...trace.outcome, executionResultId: outcome.executionResultId, success: outcome.success, errorType: outcome.errorType };
   if (outcome.otpAvailable) return { ended: true, turn: await otpTurn(ctx, call, connector, outcome) };
   if (outcome.success) {
@@ -285,13 +286,7 @@ async function runTool(ctx: TurnContext, call: ToolCall, connector: CustomerConn
   const noEmail = outcome.errorType === 'email_verification_error';
   traceCall(trace, call, connector.connectorId, noEmail ? 'refused' : 'failed', outcome.errorType, outcome.executionResultId);
   trace.outcome.summary = `"${version.name}" failed (${outcome.errorType ?? 'error'})`;
-  const turn = await handOff(deps, input, trace, {
-    connectorId: connector.connectorId,
-    why: `running "${version.name}" failed: ${outcome.errorType ?? 'error'}${outcome.errorMessage ? ` (${outcome.errorMessage})` : ''}`,
-    tried: tried(trace),
-    reply: noEmail ? NO_EMAIL_REPLY : RUN_FAILURE_REPLY,
-    summary: noEmail ? 'The AI agent needed the customer to verify their identity, and there is no email address to send a code to.' : "The AI agent tried to look this up but couldn't get the information.",
-  });
+  const turn = await handOff(deps, input, trace, runFailureHandOff({ connectorId: connector.connectorId, name: version.name, contact: ctx.contact, outcome, tried: tried(trace) }));
   return { ended: true, turn: turn as ModelAgentTurn };
 }
 
@@ -309,11 +304,10 @@ async function refuseUnofferedTool(ctx: TurnContext, call: ToolCall): Promise<To
   const match = [...named.connectorIdByToolName].find(([name]) => name.toLowerCase() === wanted);
   const version = match ? candidates.find((v) => String(v.dataConnectorId) === match[1]) : undefined;
   if (version) {
-    const contact = await deps.db.contact.findUnique({ where: { id: ctx.contactId } });
-    const refusal = await checkAgentGate(deps, { workspaceId: input.workspaceId, version, contact, conversationId: input.conversationId, customer: input.customer });
+    const refusal = await checkAgentGate(deps, { workspaceId: input.workspaceId, version, contact: ctx.contact, conversationId: input.conversationId, customer: input.customer });
     const errorType = refusal?.errorType ?? 'request_configuration_error';
     const errorMessage = refusal?.message ?? `"${version.name}" was not offered to the AI agent for this customer`;
-    const executionResultId = await logRefusedCall(deps, { workspaceId: input.workspaceId, version, conversationId: input.conversationId, contactId: ctx.contactId, errorType, errorMessage });
+    const executionResultId = await logRefusedCall(deps, { workspaceId: input.workspaceId, version, conversationId: input.conversationId, contactId: ctx.contact.id, errorType, errorMessage });
     traceCall(trace, call, version.dataConnectorId, 'refused', errorType, executionResultId);
     return toolRefusalMessage(call.id, { errorType, message: `${call.name} is not available for this customer. Do not call it again; tell the customer you cannot look that up.` });
   }
@@ -338,7 +332,7 @@ async function unreadableArguments(
   const connector = liveById.get(Number(connectorIdByToolName.get(call.function.name) ?? NaN));
   const errorMessage = `the arguments are not a JSON object: ${error.message.replace(/^.*?: /, '')}`;
   const executionResultId = connector
-    ? await logRefusedCall(ctx.deps, { workspaceId: ctx.input.workspaceId, version: connector.version, conversationId: ctx.input.conversationId, contactId: ctx.contactId, errorType: 'request_validation_error', errorMessage })
+    ? await logRefusedCall(ctx.deps, { workspaceId: ctx.input.workspaceId, version: connector.version, conversationId: ctx.input.conversationId, contactId: ctx.contact.id, errorType: 'request_validation_error', errorMessage })
     : null;
   traceCall(ctx.trace, parsed, connector?.connectorId ?? null, 'invalid_arguments', 'request_validation_error', executionResultId);
   return toolResultMessage(call.id, { success: false, data: null, errorType: 'request_validation_error', errorMessage, inputErrors: [], otpAvailable: false });
@@ -385,6 +379,7 @@ async function modelFailure(ctx: TurnContext, error: ChatModelError): Promise<Mo
   );
   return handOff(deps, input, trace, {
     connectorId: lastConnector(trace),
+    contact: ctx.contact,
     why: `the language model failed (${error.code}): ${error.message}`,
     tried: tried(trace),
     reply: MODEL_FAILURE_REPLY,
@@ -403,27 +398,13 @@ async function reply(
     parts: [{ partType: 'comment', body: turn.body, ...(turn.action && { action: turn.action }) }],
     temporary: (t) => {
       // Everything the agent waited for is settled by this turn, unless it waits again.
-      for (const key of [PENDING_KEY, CONFIRM_KEY, VERIFY_KEY]) delete t[key];
+      forget(t);
       for (const s of ctx.successes) if (!s.write) remember(t, s.connectorId, s.name, s.values, s.outcome);
       turn.set?.(t);
     },
     ...(last && { attributeSource: { connectorId: last.connectorId, outcome: last.outcome } }),
   });
   return { kind: turn.kind, connectorId: turn.connectorId, replyPartId, trace: ctx.trace };
-}
-
-function runRequest(input: AnswerCustomerMessageInput, connectorId: number, inputs: Record<string, unknown>) {
-  return {
-    workspaceId: input.workspaceId,
-    connectorId,
-    version: 'live' as const,
-    source: { type: 'fin' as const, id: null },
-    conversationId: input.conversationId,
-    conversationPartId: input.partId,
-    inputs,
-    customer: input.customer,
-    session: input.session,
-  };
 }
 
 function traceCall(trace: ModelTrace, call: ToolCall, connectorId: number | null, status: ModelToolCallStatus, errorType: string | null, executionResultId: string | null): void {

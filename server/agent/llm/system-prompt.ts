@@ -17,7 +17,7 @@ export interface SystemPromptInput {
 // Enough for a handful of earlier lookups without crowding a local model's context.
 export const MAX_FACTS_CHARS = 4000;
 export const MAX_HISTORY_MESSAGES = 30;
-export const MAX_HISTORY_MESSAGE_CHARS = 4000;
+const MAX_HISTORY_MESSAGE_CHARS = 4000;
 
 export function systemPrompt(input: SystemPromptInput): string {
   const lines = [

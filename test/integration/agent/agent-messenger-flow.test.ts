@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentHooks, type AgentHooks } from '../../../server/agent/agent-hooks.ts';
 import { VERIFY_KEY } from '../../../server/agent/agent-memory.ts';
 import { OTP_REPLY } from '../../../server/agent/answer-customer-message.ts';
+import { accountBalanceConnector, agentConnector, BALANCE_QUESTIONS, messengerCall } from '../../support/agent-fixtures.ts';
 import { startTestApp, type TestApp } from '../../support/start-test-app.ts';
 import { startUpstream, type Upstream } from '../../support/upstream.ts';
-import { liveConnector as createLiveConnector, nextEvent, openSocket, type RecordingSocket } from '../inbox/inbox-fixtures.ts';
+import { nextEvent, openSocket, type RecordingSocket } from '../inbox/inbox-fixtures.ts';
 import { boot } from '../identity/messenger-test-helpers.ts';
 
 let app: TestApp;
@@ -31,32 +32,16 @@ beforeAll(async () => {
     if (match) return { body: { balance: match[1] === 'ACC-7' ? 77.25 : 12, currency: 'EUR' } };
     return { status: 404, body: {} };
   });
-  balanceId = await liveConnector({
-    name: 'Account balance',
-    description: 'How much the customer owes on their account',
-    example_questions: ['Do I owe anything on my account?', 'What is my account balance?'],
-    url: `${upstream.url}/accounts/{{account_id}}/balance`,
-    data_inputs: [{ name: 'account_id', type: 'string', description: "The customer's account ID", required: true }],
-    customer_authentication: true,
-  });
+  balanceId = await liveConnector(accountBalanceConnector(upstream.url, { example_questions: BALANCE_QUESTIONS, customer_authentication: true }));
 });
 afterAll(async () => {
   await upstream?.close();
   await app?.close();
 });
 
-// A live connector the AI agent may use (direct_fin_usage).
-const liveConnector = async (body: Record<string, unknown>) => Number(await createLiveConnector(app, { direct_fin_usage: true, ...body }));
+const liveConnector = (body: Record<string, unknown>) => agentConnector(app, body);
 
-async function call(method: string, path: string, token: string | null, body?: unknown) {
-  const response = await fetch(`${app.baseUrl}/messenger${path}`, {
-    method,
-    headers: { ...(token && { Authorization: `Bearer ${token}` }), ...(body !== undefined && { 'Content-Type': 'application/json' }) },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+const call = (method: string, path: string, token: string | null, body?: unknown) => messengerCall(app.baseUrl, method, path, token, body);
 
 // Waits until every agent run started so far (and any it started) is done.
 async function settled() {

@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MODEL_FAILURE_REPLY } from '../../../server/agent/llm/answer-with-model.ts';
 import { createChatModel } from '../../../server/agent/llm/chat-completions-client.ts';
+import { agentConnector, modelAgentConnectors, previewCounts } from '../../support/agent-fixtures.ts';
 import { startScriptedChatServer, textReply, toolCallReply, type ScriptedChatServer } from '../../support/scripted-chat-server.ts';
 import { startTestApp, type TestApp } from '../../support/start-test-app.ts';
 import { startUpstream, type Upstream } from '../../support/upstream.ts';
@@ -35,26 +36,10 @@ beforeAll(async () => {
     if (req.url === '/accounts/ACC-1/balance') return { body: { balance: 120.5, currency: 'EUR', ssn: SSN, internal_note: INTERNAL_NOTE } };
     return { body: { ok: true } };
   });
-  balanceId = await liveConnector({
-    name: 'Account balance',
-    description: 'How much the customer owes on their account',
-    url: `${upstream.url}/accounts/{{account_id}}/balance`,
-    data_inputs: [{ name: 'account_id', type: 'string', description: "The customer's account ID", required: true }],
-    data_transformation_type: 'redacted_access',
-    response_fields: [
-      { path: 'balance', type: 'decimal', label: 'Balance due', selected: true },
-      { path: 'currency', type: 'string', selected: true },
-      { path: 'ssn', type: 'string', redacted: true, selected: false },
-      { path: 'internal_note', type: 'string', selected: false },
-    ],
-  });
-  perksId = await liveConnector({ name: 'VIP perks', description: 'Perks for leads', url: `${upstream.url}/perks`, audiences: ['leads'] });
-  orderId = await liveConnector({
-    name: 'Order status',
-    description: 'Where an order is',
-    url: `${upstream.url}/orders/{{order_number}}`,
-    data_inputs: [{ name: 'order_number', type: 'integer', description: 'The order number', required: true }],
-  });
+  const ids = await modelAgentConnectors(app, upstream.url);
+  balanceId = String(ids.balanceId);
+  perksId = String(ids.perksId);
+  orderId = String(ids.orderId);
   refundId = await liveConnector({
     name: 'Request a refund',
     http_method: 'post',
@@ -74,21 +59,11 @@ beforeEach(() => {
   chat.requests.length = 0;
 });
 
-async function liveConnector(body: Record<string, unknown>): Promise<string> {
-  const created = await app.call('POST', '/data_connectors', { body: { http_method: 'get', direct_fin_usage: true, ...body } });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const live = await app.call('PATCH', '/data_connectors/{id}', { params: { id: created.body.id }, body: { state: 'live', security_acknowledgement: true } });
-  expect(live.status, JSON.stringify(live.body)).toBe(200);
-  return String(created.body.id);
-}
+// A live connector the AI agent may use, by id as the API gives it.
+const liveConnector = async (body: Record<string, unknown>) => String(await agentConnector(app, body));
 
 const preview = (body: unknown) => app.call('POST', '/agent/preview', { body });
-const counts = async () => ({
-  requests: upstream.requests.length,
-  runs: await app.db.executionResult.count(),
-  parts: await app.db.conversationPart.count(),
-  conversations: await app.db.conversation.count(),
-});
+const counts = () => previewCounts(app, upstream);
 const toolMessages = (body: Record<string, unknown>) =>
   (body.messages as { role: string; content: string; tool_call_id?: string }[]).filter((m) => m.role === 'tool').map((m) => ({ id: m.tool_call_id, content: JSON.parse(m.content) as Record<string, unknown> }));
 

@@ -3,6 +3,7 @@
 // nothing written to any conversation unless a live run is asked for.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTP_REPLY } from '../../../server/agent/answer-customer-message.ts';
+import { accountBalanceConnector, agentConnector, BALANCE_QUESTIONS, previewCounts, shapedBalance } from '../../support/agent-fixtures.ts';
 import { startTestApp, type TestApp } from '../../support/start-test-app.ts';
 import { startUpstream, type Upstream } from '../../support/upstream.ts';
 
@@ -21,18 +22,9 @@ beforeAll(async () => {
     if (req.url.startsWith('/accounts/')) return { body: { balance: 42.5, currency: 'EUR', internal_note: 'vip' } };
     return { body: { ok: true } };
   });
-  balanceId = await liveConnector({
-    name: 'Account balance',
-    description: 'How much the customer owes on their account',
-    example_questions: ['Do I owe anything on my account?', 'What is my account balance?'],
-    url: `${upstream.url}/accounts/{{account_id}}/balance?key=secret-key-123`,
-    data_inputs: [{ name: 'account_id', type: 'string', description: "The customer's account ID", required: true }],
-    data_transformation_type: 'redacted_access',
-    response_fields: [
-      { path: 'balance', type: 'decimal', label: 'Balance due', selected: true },
-      { path: 'currency', type: 'string', selected: true },
-    ],
-  });
+  balanceId = await liveConnector(
+    accountBalanceConnector(upstream.url, { example_questions: BALANCE_QUESTIONS, url: `${upstream.url}/accounts/{{account_id}}/balance?key=secret-key-123`, ...shapedBalance() }),
+  );
   leadsOnlyId = await liveConnector({ name: 'Lead balance offers', description: 'Offers about account balance for leads', url: `${upstream.url}/offers`, audiences: ['leads'] });
   refundId = await liveConnector({
     name: 'Request a refund',
@@ -52,21 +44,11 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function liveConnector(body: Record<string, unknown>): Promise<string> {
-  const created = await app.call('POST', '/data_connectors', { body: { http_method: 'get', direct_fin_usage: true, ...body } });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const live = await app.call('PATCH', '/data_connectors/{id}', { params: { id: created.body.id }, body: { state: 'live', security_acknowledgement: true } });
-  expect(live.status, JSON.stringify(live.body)).toBe(200);
-  return String(created.body.id);
-}
+// A live connector the AI agent may use, by id as the API gives it.
+const liveConnector = async (body: Record<string, unknown>) => String(await agentConnector(app, body));
 
 const preview = (body: unknown) => app.call('POST', '/agent/preview', { body });
-const counts = async () => ({
-  requests: upstream.requests.length,
-  runs: await app.db.executionResult.count(),
-  parts: await app.db.conversationPart.count(),
-  conversations: await app.db.conversation.count(),
-});
+const counts = () => previewCounts(app, upstream);
 
 describe('POST /api/agent/preview', () => {
   it('returns the decision trace without sending anything or writing to any conversation', async () => {

@@ -7,9 +7,9 @@ import { answerCustomerMessage, NO_EMAIL_REPLY, NOT_AVAILABLE_REPLY } from '../.
 import { CANCELLED_REPLY } from '../../../server/agent/deterministic/confirm-action.ts';
 import { HANDOFF_REPLY, RUN_FAILURE_REPLY } from '../../../server/agent/deterministic/compose-reply.ts';
 import type { RealtimeEvent } from '../../../server/realtime/realtime-events.ts';
+import { accountBalanceConnector, agentConnector, BALANCE_QUESTIONS, shapedBalance } from '../../support/agent-fixtures.ts';
 import { startTestApp, type TestApp } from '../../support/start-test-app.ts';
 import { startUpstream, type Upstream } from '../../support/upstream.ts';
-import { liveConnector as createLiveConnector } from '../inbox/inbox-fixtures.ts';
 
 let app: TestApp;
 let upstream: Upstream;
@@ -28,18 +28,7 @@ beforeAll(async () => {
     if (req.url === '/subscriptions/cancel') return { body: { cancelled: true, effective: 'today' } };
     return { status: 404, body: { error: 'not found' } };
   });
-  balanceId = await liveConnector({
-    name: 'Account balance',
-    description: 'How much the customer owes on their account',
-    example_questions: ['Do I owe anything on my account?', 'What is my account balance?'],
-    url: `${upstream.url}/accounts/{{account_id}}/balance`,
-    data_inputs: [{ name: 'account_id', type: 'string', description: "The customer's account ID", required: true }],
-    data_transformation_type: 'redacted_access',
-    response_fields: [
-      { path: 'balance', type: 'decimal', label: 'Balance due', selected: true },
-      { path: 'currency', type: 'string', selected: true },
-    ],
-  });
+  balanceId = await liveConnector(accountBalanceConnector(upstream.url, { example_questions: BALANCE_QUESTIONS, ...shapedBalance() }));
   ordersId = await liveConnector({
     name: 'Order tracking',
     description: 'Where the customer latest order is and its shipping status',
@@ -53,8 +42,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-// A live connector the AI agent may use (direct_fin_usage).
-const liveConnector = async (body: Record<string, unknown>) => Number(await createLiveConnector(app, { direct_fin_usage: true, ...body }));
+const liveConnector = (body: Record<string, unknown>) => agentConnector(app, body);
 
 let contactCount = 0;
 async function conversationFor(customAttributes: Record<string, string> = {}, assigneeAdminId: number | null = null) {

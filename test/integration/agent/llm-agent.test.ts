@@ -13,6 +13,7 @@ import { HANDOFF_REPLY, RUN_FAILURE_REPLY } from '../../../server/agent/determin
 import { createChatModel } from '../../../server/agent/llm/chat-completions-client.ts';
 import { answerWithModel, MODEL_FAILURE_REPLY, type ModelAgentDeps } from '../../../server/agent/llm/answer-with-model.ts';
 import type { ChatModel } from '../../../server/agent/llm/chat-completions-client.ts';
+import { agentConnector, modelAgentConnectors } from '../../support/agent-fixtures.ts';
 import { startScriptedChatServer, textReply, toolCallReply, type ScriptedChatServer } from '../../support/scripted-chat-server.ts';
 import { startTestApp, type TestApp } from '../../support/start-test-app.ts';
 import { startUpstream, type Upstream } from '../../support/upstream.ts';
@@ -44,26 +45,7 @@ beforeAll(async () => {
     if (req.url === '/subscriptions/cancel') return { body: { cancelled: true } };
     return { status: 404, body: { error: 'not found' } };
   });
-  balanceId = await liveConnector({
-    name: 'Account balance',
-    description: 'How much the customer owes on their account',
-    url: `${upstream.url}/accounts/{{account_id}}/balance`,
-    data_inputs: [{ name: 'account_id', type: 'string', description: "The customer's account ID", required: true }],
-    data_transformation_type: 'redacted_access',
-    response_fields: [
-      { path: 'balance', type: 'decimal', label: 'Balance due', selected: true },
-      { path: 'currency', type: 'string', selected: true },
-      { path: 'ssn', type: 'string', redacted: true, selected: false },
-      { path: 'internal_note', type: 'string', selected: false },
-    ],
-  });
-  perksId = await liveConnector({ name: 'VIP perks', description: 'Perks for leads', url: `${upstream.url}/perks`, audiences: ['leads'] });
-  orderId = await liveConnector({
-    name: 'Order status',
-    description: 'Where an order is',
-    url: `${upstream.url}/orders/{{order_number}}`,
-    data_inputs: [{ name: 'order_number', type: 'integer', description: 'The order number', required: true }],
-  });
+  ({ balanceId, perksId, orderId } = await modelAgentConnectors(app, upstream.url));
   cancelId = await liveConnector({
     name: 'Cancel subscription',
     http_method: 'post',
@@ -82,13 +64,7 @@ beforeEach(() => {
   chat.requests.length = 0;
 });
 
-async function liveConnector(body: Record<string, unknown>): Promise<number> {
-  const created = await app.call('POST', '/data_connectors', { body: { http_method: 'get', direct_fin_usage: true, ...body } });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const live = await app.call('PATCH', '/data_connectors/{id}', { params: { id: created.body.id }, body: { state: 'live', security_acknowledgement: true } });
-  expect(live.status, JSON.stringify(live.body)).toBe(200);
-  return Number(created.body.id);
-}
+const liveConnector = (body: Record<string, unknown>) => agentConnector(app, body);
 
 // Every log line the agent writes, as JSON text.
 const logger = pino({ level: 'trace' }, new Writable({ write: (chunk, _encoding, done) => void (logLines.push(String(chunk)), done()) }));

@@ -2,55 +2,20 @@
 // visitor opens the messenger, asks about an order, and the built-in agent
 // answers with what the demo API says about it; a question no connector
 // covers goes to the team.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../../server/config.ts';
-import { createLogger } from '../../../server/logger.ts';
-import { startServer, type RunningServer } from '../../../server/start-server.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startMessengerServer, type MessengerServer } from '../../support/agent-fixtures.ts';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'patchbay-messenger-agent-'));
-let server: RunningServer;
-let token: string;
+let demo: MessengerServer;
 
 beforeAll(async () => {
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', PATCHBAY_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PATCHBAY_SANDBOX_POOL_SIZE: '0' }), createLogger('silent'));
-  } finally {
-    spy.mockRestore();
-  }
-  const boot = await messenger('POST', '/boot', { workspace_id: 1 }, null);
-  expect(boot.status).toBe(200);
-  token = boot.body.session_token;
+  demo = await startMessengerServer();
 });
 afterAll(async () => {
-  await server?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await demo?.close();
 });
 
-async function messenger(method: string, route: string, body: unknown, auth: string | null = token) {
-  const res = await fetch(`${server.url}/messenger${route}`, {
-    method,
-    headers: { ...(auth && { Authorization: `Bearer ${auth}` }), ...(body !== undefined && { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
-
-// The agent answers after the customer's message is saved: wait for its reply.
-async function botReplies(conversationId: string, count: number): Promise<string[]> {
-  let bodies: string[] = [];
-  await expect
-    .poll(async () => {
-      const conversation = await messenger('GET', `/conversations/${conversationId}`, undefined);
-      bodies = conversation.body.parts.filter((part: any) => part.author.type === 'bot').map((part: any) => part.body);
-      return bodies.length;
-    }, { timeout: 15_000 })
-    .toBeGreaterThanOrEqual(count);
-  return bodies;
-}
+const messenger = (method: string, route: string, body: unknown) => demo.messenger(method, route, body);
+const botReplies = (conversationId: string, count: number) => demo.botReplies(conversationId, count);
 
 it('answers an order question with the demo API’s data for that order', async () => {
   const started = await messenger('POST', '/conversations', { body: 'Where is my order ORD-5521?' });

@@ -14,7 +14,7 @@ import { loadOpenApiDocument } from '../../../server/http/openapi/load-openapi.t
 import { openApiValidator } from '../../support/openapi-validator.ts';
 import { startTestApp, type TestApp } from '../../support/start-test-app.ts';
 import { startUpstream, type ReceivedRequest, type Reply, type Upstream } from '../../support/upstream.ts';
-import { liveConnector } from '../inbox/inbox-fixtures.ts';
+import { accountBalanceConnector, agentConnector, BALANCE_QUESTIONS, shapedBalance } from '../../support/agent-fixtures.ts';
 
 const SIGNATURE = 'x-fin-agent-api-webhook-signature';
 const balances: Record<string, number> = { 'ACC-1': 120.5, 'ACC-2': 7 };
@@ -36,19 +36,7 @@ beforeAll(async () => {
   });
   receiver = await startUpstream((req) => receiverReply(req));
 
-  await liveConnector(app, {
-    name: 'Account balance',
-    description: 'How much the customer owes on their account',
-    example_questions: ['Do I owe anything on my account?', 'What is my account balance?'],
-    direct_fin_usage: true,
-    url: `${upstream.url}/accounts/{{account_id}}/balance`,
-    data_inputs: [{ name: 'account_id', type: 'string', description: "The customer's account ID", required: true }],
-    data_transformation_type: 'redacted_access',
-    response_fields: [
-      { path: 'balance', type: 'decimal', label: 'Balance due', selected: true },
-      { path: 'currency', type: 'string', selected: true },
-    ],
-  });
+  await agentConnector(app, accountBalanceConnector(upstream.url, { example_questions: BALANCE_QUESTIONS, ...shapedBalance() }));
   const attribute = await app.call('POST', '/custom_attribute_definitions', { body: { target: 'contact', name: 'account_id', data_type: 'string' } });
   expect(attribute.status, JSON.stringify(attribute.body)).toBe(201);
 

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { modelAnswerFn } from '../../../server/agent/llm/model-agent.ts';
 import { createLogger } from '../../../server/logger.ts';
+import { accountBalanceConnector, agentConnector } from '../../support/agent-fixtures.ts';
 import { startScriptedChatServer, textReply, toolCallReply, type ScriptedChatServer } from '../../support/scripted-chat-server.ts';
 import { startTestApp, type TestApp } from '../../support/start-test-app.ts';
 import { startUpstream, type Upstream } from '../../support/upstream.ts';
@@ -20,21 +21,10 @@ beforeAll(async () => {
   app = await startTestApp({ answerCustomer });
   upstream = await startUpstream(() => ({ body: { balance: 120.5, currency: 'EUR', internal_note: 'vip customer' } }));
   receiver = await startUpstream(() => ({ status: 204, body: '' }));
-  const created = await app.call('POST', '/data_connectors', {
-    body: {
-      name: 'Account balance',
-      description: 'How much the customer owes on their account',
-      http_method: 'get',
-      direct_fin_usage: true,
-      url: `${upstream.url}/accounts/{{account_id}}/balance`,
-      data_inputs: [{ name: 'account_id', type: 'string', description: "The customer's account ID", required: true }],
-      data_transformation_type: 'redacted_access',
-      response_fields: [{ path: 'balance', type: 'decimal', label: 'Balance due', selected: true }],
-    },
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const live = await app.call('PATCH', '/data_connectors/{id}', { params: { id: created.body.id }, body: { state: 'live', security_acknowledgement: true } });
-  expect(live.status, JSON.stringify(live.body)).toBe(200);
+  await agentConnector(
+    app,
+    accountBalanceConnector(upstream.url, { data_transformation_type: 'redacted_access', response_fields: [{ path: 'balance', type: 'decimal', label: 'Balance due', selected: true }] }),
+  );
   const settings = await app.call('PATCH', '/fin_agent_settings', { body: { webhook_url: `${receiver.url}/hooks` } });
   expect(settings.status, JSON.stringify(settings.body)).toBe(200);
 });

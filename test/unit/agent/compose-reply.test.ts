@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { askForInputsReply, composeDataReply, handoffReply, NO_DETAILS_REPLY, runFailureReply } from '../../../server/agent/deterministic/compose-reply.ts';
+import { askForInputsReply, composeDataReply, HANDOFF_REPLY, NO_DETAILS_REPLY, RUN_FAILURE_REPLY } from '../../../server/agent/deterministic/compose-reply.ts';
 import { shapeResponse, type ShapeField } from '../../../server/connectors/pipeline/shape-response.ts';
 
 describe('composeDataReply', () => {
@@ -72,7 +72,7 @@ describe('customer messages', () => {
   });
 
   it('hands off plainly and reports run failures plainly', () => {
-    expect(handoffReply()).toMatch(/passed your question to the team/);
-    expect(runFailureReply()).toBe("I couldn't get that information right now; I've passed this to the team.");
+    expect(HANDOFF_REPLY).toMatch(/passed your question to the team/);
+    expect(RUN_FAILURE_REPLY).toBe("I couldn't get that information right now; I've passed this to the team.");
   });
 });
