@@ -148,9 +148,10 @@ export class MessengerWidget {
     try {
       await this.openSession();
       await this.loadLatestConversation();
+      // "Connecting…" stays until the socket's first connect clears it: until
+      // then the agent's typing and hand-off events could not reach this page.
       this.connectSocket();
       this.restarts = 0;
-      this.setStatus('');
       this.setAlert(null);
     } catch (error) {
       if (this.destroyed) throw error;

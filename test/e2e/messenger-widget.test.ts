@@ -273,9 +273,10 @@ describe('the messenger widget on a host page', () => {
     // Contract 3: messenger.typing while the agent works, messenger.handoff when it gives up.
     await widget.typing.evaluate((el) => {
       (window as unknown as { typingSeen: boolean }).typingSeen = false;
-      new MutationObserver(() => {
-        if (!(el as HTMLElement).hidden) (window as unknown as { typingSeen: boolean }).typingSeen = true;
-      }).observe(el, { attributes: true });
+      // Read from the records, not the element: shown and hidden again can land in one batch.
+      new MutationObserver((records) => {
+        if (records.some((r) => r.attributeName === 'hidden' && r.oldValue !== null)) (window as unknown as { typingSeen: boolean }).typingSeen = true;
+      }).observe(el, { attributes: true, attributeFilter: ['hidden'], attributeOldValue: true });
     });
     await sendMessage(page, 'My parrot learned to sing opera, is that normal?');
     await eventually(() => widget.botMessages.count()).toBe(1);
